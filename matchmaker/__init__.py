@@ -1,0 +1,77 @@
+"""Matchmaker: buyer-supplier matchmaking for Korean smart-factory SMEs."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from .config import load_settings, resolve_secret_key
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Create the Flask app; ``config`` overrides settings read from the environment."""
+    settings = load_settings(overrides=config)
+    app = Flask(__name__, instance_path=settings["INSTANCE_PATH"],
+                template_folder=str(PROJECT_ROOT / "templates"),
+                static_folder=str(PROJECT_ROOT / "static"))
+    app.config.from_mapping(settings)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config["SECRET_KEY"] = resolve_secret_key(app.config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the unbound extensions of :mod:`matchmaker.extensions` to ``app``."""
+    from . import models  # noqa: F401  (tables must be known before Alembic looks)
+    from .auth import access, loader
+    from .extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    loader.init_app(login_manager)
+    access.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount the web pages."""
+    from .admin.views import bp as admin_bp
+    from .auth.views import bp as auth_bp
+    from .catalog.views import bp as catalog_bp
+    from .rfq.views import bp as rfq_bp
+
+    app.register_blueprint(catalog_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(rfq_bp, url_prefix="/requests")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Render HTTP errors as pages in the site's layout."""
+    from .errors import init_app
+
+    init_app(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Filters and globals the templates use."""
+    from .templating import init_app
+
+    init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    """Add the ``matchmaker`` CLI commands (``db`` comes from Flask-Migrate)."""
+    from .cli import init_app
+
+    init_app(app)

@@ -1,0 +1,1 @@
+"""Accounts: sign-in, registration and the access rules of every view."""

@@ -1,0 +1,23 @@
+"""flask-login wiring: how a session's user id becomes a User."""
+from flask_login import LoginManager
+
+from ..extensions import db
+from ..models import User
+
+
+def load_user(user_id: str) -> User | None:
+    """Return the active user with this id, or None (which signs the session out)."""
+    try:
+        return db.session.get(User, int(user_id))
+    except ValueError:
+        return None
+
+
+def init_app(login_manager: LoginManager) -> None:
+    """Point flask-login at our loader and sign-in page."""
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see this page."
+    login_manager.login_message_category = "info"
+    # Re-check the session's fingerprint so a stolen session cookie is less useful.
+    login_manager.session_protection = "strong"

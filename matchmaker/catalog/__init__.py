@@ -1,0 +1,1 @@
+"""The supplier catalog pages."""

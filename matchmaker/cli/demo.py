@@ -1,0 +1,61 @@
+"""``matchmaker demo``: generate, load and sign in to the demo catalog."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+
+from ..demo import generator
+from ..demo.loader import DEMO_DIR, DemoError, load_demo, logins_path, read_logins
+
+
+@click.group("demo")
+def demo_group() -> None:
+    """The demo catalog of Korean SME suppliers and buyer requests."""
+
+
+@demo_group.command("generate")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=DEMO_DIR, show_default=True,
+              help="Folder to write the JSON Lines files to.")
+@click.option("--seed", type=int, default=generator.DEFAULT_SEED, show_default=True,
+              help="Random seed; the same seed always writes the same files.")
+def generate_command(out: Path, seed: int) -> None:
+    """Write the demo data set (suppliers, requests, a labelled dev set)."""
+    for name, count in generator.write(out, seed).items():
+        click.echo(f"{out / name}: {count} records")
+
+
+@demo_group.command("load")
+@click.option("--data", type=click.Path(file_okay=False, exists=True, path_type=Path), default=DEMO_DIR,
+              show_default=True, help="Folder with suppliers.jsonl and requests.jsonl.")
+def load_command(data: Path) -> None:
+    """Load the demo catalog into an empty database and create the demo accounts.
+
+    A database that already has suppliers is left as it is, so running this
+    again never wipes anybody's work.
+    """
+    production = current_app.config["ENV_NAME"] == "production"
+    try:
+        report = load_demo(data, with_users=not production)
+    except DemoError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if report.existing_suppliers:
+        click.echo(f"The catalog has {report.existing_suppliers} suppliers already; demo data not loaded again.")
+    for item in report.reports:
+        click.echo(f"Loaded {item.summary()}")
+    for email in report.users_created:
+        click.echo(f"Created demo account {email}")
+
+
+@demo_group.command("logins")
+def logins_command() -> None:
+    """Print the demo accounts and their passwords (development only)."""
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("demo logins are shown in development mode only")
+    logins = read_logins()
+    if not logins:
+        raise click.ClickException(f"no demo accounts yet ({logins_path()} is missing); run 'matchmaker demo load'")
+    click.echo("Demo logins (development only):")
+    for email, entry in logins.items():
+        click.echo(f"  {entry['role']:<11} {email:<34} password: {entry['password']}")

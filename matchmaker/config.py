@@ -1,0 +1,114 @@
+"""Settings, read from the environment when an app is created (never at import).
+
+Every variable has a safe default for a single development machine:
+
+| variable                       | default                                   |
+|--------------------------------|-------------------------------------------|
+| MATCHMAKER_ENV                 | ``development`` (or ``production``)       |
+| MATCHMAKER_INSTANCE_PATH       | ``instance/`` in the working directory    |
+| MATCHMAKER_DATABASE_URL        | SQLite file ``matchmaker.sqlite3`` there  |
+| MATCHMAKER_SECRET_KEY          | development: generated once, kept there   |
+| MATCHMAKER_SEARCH_BACKEND      | ``embedded`` (or ``elasticsearch``)       |
+| MATCHMAKER_ELASTICSEARCH_URL   | ``http://localhost:9200``                 |
+| MATCHMAKER_EMBEDDING_MODEL     | ``all-MiniLM-L6-v2``                      |
+| MATCHMAKER_SECURE_COOKIES      | ``1`` in production, else ``0``           |
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+ENVIRONMENTS = ("development", "production")
+SEARCH_BACKENDS = ("embedded", "elasticsearch")
+SECRET_KEY_FILE = "secret_key"
+
+
+class ConfigError(RuntimeError):
+    """The environment asks for something the app cannot run with."""
+
+
+def _json_dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_settings(environ: Mapping[str, str] | None = None,
+                  overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Return the Flask config for ``environ`` (``os.environ`` by default).
+
+    ``overrides`` (tests, embedding apps) win over the environment. The secret
+    key is resolved later by :func:`resolve_secret_key`, once the instance
+    folder is known to exist.
+    """
+    env = os.environ if environ is None else environ
+    overrides = dict(overrides or {})
+    env_name = overrides.get("ENV_NAME") or env.get("MATCHMAKER_ENV", "development")
+    if env_name not in ENVIRONMENTS:
+        raise ConfigError(f"MATCHMAKER_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env_name!r}")
+    production = env_name == "production"
+    instance = Path(overrides.get("INSTANCE_PATH") or env.get("MATCHMAKER_INSTANCE_PATH", "instance"))
+    instance = instance.expanduser().resolve()
+    database_url = env.get("MATCHMAKER_DATABASE_URL") or f"sqlite:///{instance / 'matchmaker.sqlite3'}"
+    backend = env.get("MATCHMAKER_SEARCH_BACKEND", "embedded")
+    if backend not in SEARCH_BACKENDS:
+        raise ConfigError(f"MATCHMAKER_SEARCH_BACKEND must be one of {', '.join(SEARCH_BACKENDS)}, not {backend!r}")
+    secure = _flag(env.get("MATCHMAKER_SECURE_COOKIES", "1" if production else "0"))
+    settings: dict[str, Any] = {
+        "ENV_NAME": env_name,
+        "INSTANCE_PATH": str(instance),
+        "SECRET_KEY": env.get("MATCHMAKER_SECRET_KEY") or None,
+        "SQLALCHEMY_DATABASE_URI": normalize_database_url(database_url),
+        "SEARCH_BACKEND": backend,
+        "ELASTICSEARCH_URL": env.get("MATCHMAKER_ELASTICSEARCH_URL", "http://localhost:9200"),
+        "EMBEDDING_MODEL": env.get("MATCHMAKER_EMBEDDING_MODEL", "all-MiniLM-L6-v2"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure,
+        "PAGE_SIZE": 20,
+        # Keep Korean readable in JSON columns (and searchable with LIKE) on every database.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"json_serializer": _json_dumps},
+    }
+    settings.update(overrides)
+    settings["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(settings["SQLALCHEMY_DATABASE_URI"])
+    return settings
+
+
+def normalize_database_url(url: str) -> str:
+    """Use psycopg 3 for ``postgresql://`` URLs, which SQLAlchemy maps to psycopg2."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def resolve_secret_key(settings: dict[str, Any]) -> str:
+    """Return the secret key: configured, or in development kept under the instance path.
+
+    Production refuses to start without one, because a generated key on one
+    server would sign out users whenever another server answers.
+    """
+    if settings.get("SECRET_KEY"):
+        return settings["SECRET_KEY"]
+    if settings["ENV_NAME"] == "production":
+        raise ConfigError("MATCHMAKER_SECRET_KEY must be set when MATCHMAKER_ENV=production")
+    path = Path(settings["INSTANCE_PATH"]) / SECRET_KEY_FILE
+    if not path.exists():
+        # O_EXCL: two processes starting at once must not overwrite each other's key.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+    return path.read_text().strip()

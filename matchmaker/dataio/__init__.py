@@ -1,0 +1,1 @@
+"""Import and export in the data contract's JSON Lines formats."""

@@ -1,0 +1,1 @@
+"""The demo catalog: its generator and the loader behind ``make run``."""

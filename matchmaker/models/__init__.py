@@ -1,0 +1,8 @@
+"""Typed SQLAlchemy 2 models; import them from here."""
+from .audit import AuditEvent, record_event
+from .match import Match
+from .request import BuyerRequest
+from .supplier import Product, Supplier
+from .user import User
+
+__all__ = ["AuditEvent", "BuyerRequest", "Match", "Product", "Supplier", "User", "record_event"]

@@ -1,0 +1,50 @@
+"""Buyer sourcing requests (RFQs)."""
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ._columns import utcnow
+
+if TYPE_CHECKING:
+    from .match import Match
+    from .user import User
+
+
+def new_request_id() -> str:
+    """A stable key for a request created in the browser."""
+    return "rfq-" + secrets.token_hex(6)
+
+
+class BuyerRequest(db.Model):
+    """A global buyer's sourcing request (data contract: buyer request)."""
+
+    __tablename__ = "buyer_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(100), unique=True, default=new_request_id)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text)
+    buyer_country: Mapped[str | None] = mapped_column(String(2))
+    industry: Mapped[str | None] = mapped_column(String(32), index=True)
+    quantity: Mapped[int | None] = mapped_column(Integer)
+    unit: Mapped[str | None] = mapped_column(String(20))
+    required_certifications: Mapped[list[str]] = mapped_column(JSON, default=list)
+    max_lead_time_days: Mapped[int | None] = mapped_column(Integer)
+    target_unit_price_usd: Mapped[float | None] = mapped_column(Float)
+    deadline: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    buyer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    buyer: Mapped[User | None] = relationship(back_populates="requests")
+    matches: Mapped[list[Match]] = relationship(back_populates="request", cascade="all, delete-orphan")
+
+    def __repr__(self) -> str:
+        return f"<BuyerRequest {self.external_id} {self.title!r}>"

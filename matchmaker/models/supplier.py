@@ -1,0 +1,71 @@
+"""Supplier profiles and their products."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ._columns import utcnow
+
+
+class Supplier(db.Model):
+    """A Korean SME's product and capability profile (data contract: supplier profile)."""
+
+    __tablename__ = "suppliers"
+    __table_args__ = (
+        CheckConstraint("smart_factory_level BETWEEN 0 AND 5", name="smart_factory_level_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    industry: Mapped[str] = mapped_column(String(32), index=True)
+    region: Mapped[str | None] = mapped_column(String(100))
+    capabilities: Mapped[list[str]] = mapped_column(JSON, default=list)
+    certifications: Mapped[list[str]] = mapped_column(JSON, default=list)
+    smart_factory_level: Mapped[int | None] = mapped_column(Integer)
+    employees: Mapped[int | None] = mapped_column(Integer)
+    founded_year: Mapped[int | None] = mapped_column(Integer)
+    export_markets: Mapped[list[str]] = mapped_column(JSON, default=list)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    website: Mapped[str | None] = mapped_column(String(300))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_phone: Mapped[str | None] = mapped_column(String(50))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    products: Mapped[list[Product]] = relationship(
+        back_populates="supplier", cascade="all, delete-orphan", order_by="Product.position")
+
+    @property
+    def display_name(self) -> str:
+        """The English trade name with the registered name, or the registered name alone."""
+        if self.name_en and self.name_en != self.name:
+            return f"{self.name_en} ({self.name})"
+        return self.name
+
+    def __repr__(self) -> str:
+        return f"<Supplier {self.external_id} {self.name!r}>"
+
+
+class Product(db.Model):
+    """One product a supplier makes, in the order the profile lists them."""
+
+    __tablename__ = "products"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    hs_code: Mapped[str | None] = mapped_column(String(16))
+    moq: Mapped[int | None] = mapped_column(Integer)
+    unit: Mapped[str | None] = mapped_column(String(20))
+    lead_time_days: Mapped[int | None] = mapped_column(Integer)
+    unit_price_usd: Mapped[float | None] = mapped_column(Float)
+
+    supplier: Mapped[Supplier] = relationship(back_populates="products")

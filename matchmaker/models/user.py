@@ -1,0 +1,65 @@
+"""Accounts: buyers register themselves; specialists and admins are created by the CLI."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, DateTime, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..domain import STAFF_ROLES
+from ..extensions import db
+from ._columns import utcnow
+
+if TYPE_CHECKING:
+    from .request import BuyerRequest
+
+# scrypt: a slow, memory-hard hash (werkzeug's default, spelled out so it cannot drift).
+PASSWORD_METHOD = "scrypt"
+MIN_PASSWORD_LENGTH = 10
+
+
+class User(UserMixin, db.Model):
+    """A person who signs in: a buyer, a sales specialist or an admin."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16), default="buyer")
+    name: Mapped[str | None] = mapped_column(String(200))
+    company: Mapped[str | None] = mapped_column(String(200))
+    country: Mapped[str | None] = mapped_column(String(2))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    requests: Mapped[list[BuyerRequest]] = relationship(back_populates="buyer")
+
+    @staticmethod
+    def normalize_email(email: str) -> str:
+        """Emails compare case-insensitively and without surrounding space."""
+        return email.strip().lower()
+
+    def set_password(self, password: str) -> None:
+        """Store a slow salted hash of ``password``, never the password."""
+        self.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
+
+    def check_password(self, password: str) -> bool:
+        """True when ``password`` matches the stored hash."""
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # flask-login refuses inactive users
+        return self.active
+
+    @property
+    def is_staff(self) -> bool:
+        """Specialists and admins see every request and private contact details."""
+        return self.role in STAFF_ROLES
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"

@@ -1,0 +1,1 @@
+"""Buyer sourcing requests (RFQs): posting, listing, reading."""

@@ -1,0 +1,34 @@
+"""The form a buyer fills in to post a sourcing request."""
+from flask_wtf import FlaskForm
+from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+from ..domain import INDUSTRIES
+
+
+class RequestForm(FlaskForm):
+    """Fields of the data contract's buyer request that a person types."""
+
+    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    description = TextAreaField("What do you need?", validators=[DataRequired(), Length(max=20000)])
+    industry = SelectField("Industry", choices=[("", "Any")] + [(c, en) for c, (en, _) in INDUSTRIES.items()],
+                           validators=[Optional()])
+    buyer_country = StringField("Your country (2-letter code)", validators=[
+        Optional(), Regexp(r"^[A-Za-z]{2}$", message="Use the 2-letter ISO code, e.g. US or DE.")])
+    quantity = IntegerField("Quantity", validators=[Optional(), NumberRange(min=1)])
+    unit = StringField("Unit", validators=[Optional(), Length(max=20)])
+    required_certifications = StringField("Required certifications (comma-separated)",
+                                          validators=[Optional(), Length(max=500)])
+    max_lead_time_days = IntegerField("Longest acceptable lead time (days)",
+                                      validators=[Optional(), NumberRange(min=1, max=3650)])
+    target_unit_price_usd = DecimalField("Target unit price (USD)", places=4,
+                                         validators=[Optional(), NumberRange(min=0)])
+    deadline = DateField("Quotes needed by", validators=[Optional()])
+
+    def certification_list(self) -> list[str]:
+        """The certifications as a clean list, without empties or repeats."""
+        seen: dict[str, None] = {}
+        for item in (self.required_certifications.data or "").split(","):
+            if item.strip():
+                seen.setdefault(item.strip(), None)
+        return list(seen)
