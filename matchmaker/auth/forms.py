@@ -8,10 +8,15 @@ from ..models.user import MIN_PASSWORD_LENGTH
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
+def strip(value):
+    """Drop the spaces people paste around emails and names."""
+    return value.strip() if isinstance(value, str) else value
+
+
 class LoginForm(FlaskForm):
     """Email and password, with an optional long-lived remember-me cookie."""
 
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    email = EmailField("Email", filters=[strip], validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired()])
     remember = BooleanField("Keep me signed in")
 
@@ -19,11 +24,11 @@ class LoginForm(FlaskForm):
 class RegisterForm(FlaskForm):
     """Buyer self-registration."""
 
-    email = EmailField("Email", validators=[
+    email = EmailField("Email", filters=[strip], validators=[
         DataRequired(), Length(max=254), Regexp(EMAIL_PATTERN, message="Enter a valid email address.")])
-    name = StringField("Your name", validators=[Optional(), Length(max=200)])
-    company = StringField("Company", validators=[Optional(), Length(max=200)])
-    country = StringField("Country (2-letter code)", validators=[
+    name = StringField("Your name", filters=[strip], validators=[Optional(), Length(max=200)])
+    company = StringField("Company", filters=[strip], validators=[Optional(), Length(max=200)])
+    country = StringField("Country (2-letter code)", filters=[strip], validators=[
         Optional(), Regexp(r"^[A-Za-z]{2}$", message="Use the 2-letter ISO code, e.g. US or DE.")])
     password = PasswordField("Password", validators=[
         DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200,

@@ -1,6 +1,7 @@
 """The form a buyer fills in to post a sourcing request."""
 from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from ..domain import INDUSTRIES
@@ -11,7 +12,7 @@ class RequestForm(FlaskForm):
 
     title = StringField("Title", validators=[DataRequired(), Length(max=300)])
     description = TextAreaField("What do you need?", validators=[DataRequired(), Length(max=20000)])
-    industry = SelectField("Industry", choices=[("", "Any")] + [(c, en) for c, (en, _) in INDUSTRIES.items()],
+    industry = SelectField("Industry", choices=[SelectChoice("", "Any")] + [SelectChoice(c, en) for c, (en, _) in INDUSTRIES.items()],
                            validators=[Optional()])
     buyer_country = StringField("Your country (2-letter code)", validators=[
         Optional(), Regexp(r"^[A-Za-z]{2}$", message="Use the 2-letter ISO code, e.g. US or DE.")])

@@ -1,0 +1,162 @@
+"""Shared fixtures: ``app`` (on SQLite, and on PostgreSQL when configured), ``client``, ``runner``, ``db``, ``auth``.
+
+Set ``MATCHMAKER_TEST_DATABASE_URL`` to a PostgreSQL database that the tests
+may wipe, and every database test also runs there (``.ci/run`` does this).
+"""
+from __future__ import annotations
+
+import os
+import re
+from itertools import count
+
+import pytest
+from sqlalchemy import text
+
+from matchmaker import create_app
+from matchmaker.cli.users import create_user
+from matchmaker.extensions import db as _db
+from matchmaker.models import BuyerRequest, Product, Supplier
+
+PASSWORD = "correct horse battery"
+POSTGRES_URL = os.environ.get("MATCHMAKER_TEST_DATABASE_URL", "")
+CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+DATABASES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+
+
+def pytest_report_header(config):
+    """Say which databases the run covers, so a run without PostgreSQL is visibly partial."""
+    if POSTGRES_URL:
+        return f"databases: SQLite and PostgreSQL ({POSTGRES_URL.rsplit('@', 1)[-1]})"
+    return "databases: SQLite only (set MATCHMAKER_TEST_DATABASE_URL, or use scripts/with-postgres, for PostgreSQL)"
+
+
+def reset_database() -> None:
+    """Drop every table (ours and Alembic's) so each test starts from an empty database."""
+    _db.session.remove()  # an open transaction would make PostgreSQL wait forever on DROP TABLE
+    _db.drop_all()
+    with _db.engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+def make_app(tmp_path, database: str, **config):
+    """An app with its own instance folder and an empty database of the given kind."""
+    url = POSTGRES_URL if database == "postgresql" else f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    settings = {"TESTING": True, "ENV_NAME": "development", "INSTANCE_PATH": str(tmp_path / "instance"),
+                "SQLALCHEMY_DATABASE_URI": url, "PAGE_SIZE": 5}
+    settings.update(config)
+    return create_app(settings)
+
+
+@pytest.fixture(params=DATABASES)
+def database(request) -> str:
+    """The kind of database the test runs on."""
+    return request.param
+
+
+@pytest.fixture
+def app(tmp_path, database):
+    """A fresh app whose database has the current schema and nothing else."""
+    app = make_app(tmp_path, database)
+    with app.app_context():
+        reset_database()
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        reset_database()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    """The SQLAlchemy extension inside an app context."""
+    with app.app_context():
+        yield _db
+
+
+@pytest.fixture
+def client(app):
+    """A test client that keeps cookies."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """Flask's CLI runner for ``matchmaker`` commands."""
+    return app.test_cli_runner()
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the first form in ``html``."""
+    match = CSRF_PATTERN.search(html)
+    assert match, "no csrf_token field in the page"
+    return match.group(1) or match.group(2)
+
+
+class AuthActions:
+    """Sign in and out through the real forms, CSRF token included."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, email: str, password: str = PASSWORD, remember: bool = False, next_url: str | None = None):
+        page = self.client.get("/auth/login")
+        data = {"email": email, "password": password, "csrf_token": csrf_token(page.get_data(as_text=True))}
+        if remember:
+            data["remember"] = "y"
+        url = "/auth/login" + (f"?next={next_url}" if next_url else "")
+        return self.client.post(url, data=data)
+
+    def logout(self):
+        page = self.client.get("/")
+        return self.client.post("/auth/logout", data={"csrf_token": csrf_token(page.get_data(as_text=True))})
+
+
+@pytest.fixture
+def auth(client):
+    """Sign-in helper bound to ``client``."""
+    return AuthActions(client)
+
+
+@pytest.fixture
+def users(db):
+    """One account per role, all with password ``PASSWORD``."""
+    return {role: create_user(f"{role}@example.com", PASSWORD, role) for role in ("buyer", "specialist", "admin")}
+
+
+_numbers = count(1)
+
+
+@pytest.fixture
+def make_supplier(db):
+    """Factory: save a supplier with sensible defaults, overridable by keyword."""
+    def make(**fields) -> Supplier:
+        number = next(_numbers)
+        values = {"external_id": f"T-{number:05d}", "name": f"테스트정밀 {number}", "name_en": f"Test Precision {number}",
+                  "description": "CNC machining of aluminium parts", "industry": "machinery",
+                  "certifications": ["ISO 9001"], "smart_factory_level": 3,
+                  "contact_email": f"sales{number}@example.kr", "contact_phone": "+82-31-555-0101"}
+        products = fields.pop("products", [{"name": "CNC parts", "hs_code": "8487.90", "moq": 100}])
+        values.update(fields)
+        supplier = Supplier(**values)
+        supplier.products = [Product(position=i, **p) for i, p in enumerate(products)]
+        db.session.add(supplier)
+        db.session.commit()
+        return supplier
+    return make
+
+
+@pytest.fixture
+def make_request(db):
+    """Factory: save a buyer request."""
+    def make(**fields) -> BuyerRequest:
+        number = next(_numbers)
+        values = {"external_id": f"RFQ-T-{number:05d}", "title": f"Need parts {number}",
+                  "description": "Aluminium CNC housings, 5,000 pcs"}
+        values.update(fields)
+        row = BuyerRequest(**values)
+        db.session.add(row)
+        db.session.commit()
+        return row
+    return make

@@ -1,0 +1,70 @@
+"""The catalog pages list suppliers from SQL with filters, pagination and empty states."""
+import re
+
+
+def names(html):
+    return re.findall(r'<h2><a href="/suppliers/\d+">([^<]+)</a></h2>', html)
+
+
+def test_lists_suppliers_with_pagination(client, auth, users, make_supplier):
+    for i in range(7):
+        make_supplier(name=f"가{i}", name_en=f"Alpha {i}")
+    auth.login("buyer@example.com")
+    first = client.get("/").get_data(as_text=True)
+    assert len(names(first)) == 5 and "Page 1 of 2 · 7 in all" in first
+    second = client.get("/?page=2").get_data(as_text=True)
+    assert len(names(second)) == 2 and 'rel="prev"' in second
+    assert client.get("/?page=9").status_code == 404
+
+
+def test_text_search_matches_korean_and_english_and_escapes_wildcards(client, auth, users, make_supplier):
+    make_supplier(name="대성정밀", name_en="Daesung Precision", description="5축 CNC 가공 전문")
+    make_supplier(name="한빛전자", name_en="Hanbit Electronics", description="PCB assembly, 100% tested")
+    auth.login("buyer@example.com")
+    assert names(client.get("/?q=5축").get_data(as_text=True)) == ["Daesung Precision (대성정밀)"]
+    assert names(client.get("/?q=pcb").get_data(as_text=True)) == ["Hanbit Electronics (한빛전자)"]
+    assert names(client.get("/?q=100%25").get_data(as_text=True)) == ["Hanbit Electronics (한빛전자)"]
+    assert names(client.get("/?q=_").get_data(as_text=True)) == []
+
+
+def test_filters(client, auth, users, make_supplier):
+    make_supplier(name="a", name_en="Auto A", industry="auto-parts", certifications=["IATF 16949"],
+                  smart_factory_level=4)
+    make_supplier(name="b", name_en="Auto B", industry="auto-parts", certifications=["ISO 9001"],
+                  smart_factory_level=2)
+    make_supplier(name="c", name_en="Food C", industry="food", certifications=["HACCP", "할랄"],
+                  smart_factory_level=5)
+    auth.login("buyer@example.com")
+    assert names(client.get("/?industry=auto-parts").get_data(as_text=True)) == ["Auto A (a)", "Auto B (b)"]
+    assert names(client.get("/?certification=iatf 16949").get_data(as_text=True)) == ["Auto A (a)"]
+    assert names(client.get("/?certification=할랄").get_data(as_text=True)) == ["Food C (c)"]
+    assert names(client.get("/?min_level=4").get_data(as_text=True)) == ["Auto A (a)", "Food C (c)"]
+    # Nonsense filter values are ignored, not errors.
+    assert len(names(client.get("/?industry=toys&min_level=99").get_data(as_text=True))) == 3
+
+
+def test_empty_states(client, auth, users, make_supplier):
+    auth.login("buyer@example.com")
+    assert "The catalog is empty" in client.get("/").get_data(as_text=True)
+    make_supplier()
+    html = client.get("/?q=zzzz").get_data(as_text=True)
+    assert "No supplier matches these filters" in html and "Clear all filters" in html
+
+
+def test_supplier_page_hides_contacts_from_buyers(client, auth, users, make_supplier):
+    supplier = make_supplier(contact_email="secret@maker.kr", products=[{"name": "하우징", "hs_code": "8708.99",
+                                                                         "moq": 500, "unit": "pcs",
+                                                                         "lead_time_days": 30,
+                                                                         "unit_price_usd": 4.5}])
+    auth.login("buyer@example.com")
+    html = client.get(f"/suppliers/{supplier.id}").get_data(as_text=True)
+    assert "하우징" in html and "8708.99" in html and "500 pcs" in html and "$4.50 / pcs" in html
+    assert "secret@maker.kr" not in html and 'data-testid="contacts"' not in html
+    auth.logout()
+    auth.login("specialist@example.com")
+    assert "secret@maker.kr" in client.get(f"/suppliers/{supplier.id}").get_data(as_text=True)
+
+
+def test_unknown_supplier_is_404(client, auth, users):
+    auth.login("buyer@example.com")
+    assert client.get("/suppliers/999").status_code == 404

@@ -1,0 +1,79 @@
+"""``matchmaker demo load`` fills an empty database once and makes demo accounts."""
+import json
+import stat
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from matchmaker.demo.loader import LOGINS_FILE
+from matchmaker.models import BuyerRequest, Supplier, User
+
+DEMO = Path(__file__).resolve().parents[3] / "data" / "demo"
+
+
+def small_demo(tmp_path, n=30):
+    folder = tmp_path / "demo"
+    folder.mkdir()
+    for name in ("suppliers.jsonl", "requests.jsonl"):
+        (folder / name).write_bytes(b"\n".join((DEMO / name).read_bytes().splitlines()[:n]) + b"\n")
+    return str(folder)
+
+
+def test_load_then_load_again_keeps_data(app, db, runner, tmp_path):
+    data = small_demo(tmp_path)
+    first = runner.invoke(args=["demo", "load", "--data", data])
+    assert first.exit_code == 0, first.output
+    assert "suppliers: 30 created" in first.output
+    assert db.session.scalar(select(func.count(Supplier.id))) == 30
+    buyer = db.session.scalar(select(User).where(User.role == "buyer"))
+    assert db.session.scalar(select(func.count(BuyerRequest.id)).where(BuyerRequest.buyer_id == buyer.id)) == 5
+
+    # An operator edits a supplier; a second load must not undo it or duplicate anything.
+    supplier = db.session.scalar(select(Supplier).where(Supplier.external_id == "KR-SME-00001"))
+    supplier.name = "편집됨"
+    db.session.commit()
+    second = runner.invoke(args=["demo", "load", "--data", data])
+    assert second.exit_code == 0 and "not loaded again" in second.output
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Supplier.id))) == 30
+    assert db.session.scalar(select(Supplier.name).where(Supplier.external_id == "KR-SME-00001")) == "편집됨"
+    assert db.session.scalar(select(func.count(User.id))) == 3
+
+
+def test_demo_logins_are_random_private_and_work(app, db, runner, tmp_path, client, auth):
+    runner.invoke(args=["demo", "load", "--data", small_demo(tmp_path)])
+    path = Path(app.instance_path) / LOGINS_FILE
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    logins = json.loads(path.read_text())
+    assert {entry["role"] for entry in logins.values()} == {"buyer", "specialist", "admin"}
+    printed = runner.invoke(args=["demo", "logins"]).output
+    for email, entry in logins.items():
+        assert email in printed and entry["password"] in printed
+        assert auth.login(email, entry["password"]).status_code == 302
+        auth.logout()
+
+
+def test_production_never_creates_or_prints_demo_logins(tmp_path, database):
+    from matchmaker.extensions import db as _db
+    from tests.conftest import make_app, reset_database
+    app = make_app(tmp_path, database, ENV_NAME="production", SECRET_KEY="x" * 32)
+    with app.app_context():
+        reset_database()
+        _db.create_all()
+        runner = app.test_cli_runner()
+        result = runner.invoke(args=["demo", "load", "--data", small_demo(tmp_path, 3)])
+        assert result.exit_code == 0 and "demo account" not in result.output
+        assert _db.session.scalar(select(func.count(User.id))) == 0
+        logins = runner.invoke(args=["demo", "logins"])
+        assert logins.exit_code == 1 and "development mode only" in logins.output
+        reset_database()
+
+
+def test_missing_demo_files_are_a_clear_error(app, db, runner, tmp_path):
+    result = runner.invoke(args=["demo", "load", "--data", str(tmp_path)])
+    assert result.exit_code == 1 and "suppliers.jsonl is missing" in result.output
+
+
+def test_logins_before_load_says_what_to_do(app, db, runner):
+    result = runner.invoke(args=["demo", "logins"])
+    assert result.exit_code == 1 and "matchmaker demo load" in result.output
