@@ -16,6 +16,11 @@ def smart_factory_label(level: int | None) -> str:
     return f"Level {level} ({SMART_FACTORY_LEVELS.get(level, '?')})"
 
 
+def thousands(number: int | None) -> str:
+    """12000 as 12,000."""
+    return "" if number is None else f"{number:,}"
+
+
 def page_url(page: int) -> str:
     """This page's URL with its query string, at another page number."""
     args = request.args.to_dict()
@@ -27,4 +32,5 @@ def init_app(app: Flask) -> None:
     """Register filters and globals."""
     app.add_template_filter(industry_label)
     app.add_template_filter(smart_factory_label)
+    app.add_template_filter(thousands)
     app.add_template_global(page_url)

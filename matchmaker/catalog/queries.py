@@ -35,7 +35,7 @@ def escape_like(text: str) -> str:
 
 
 def catalog_query(filters: CatalogFilters) -> Select:
-    """Suppliers matching ``filters``, newest profiles last, by name."""
+    """Suppliers matching ``filters``, alphabetically by the name buyers read first."""
     stmt = select(Supplier)
     for word in filters.q.split():
         pattern = f"%{escape_like(word.lower())}%"
@@ -50,5 +50,5 @@ def catalog_query(filters: CatalogFilters) -> Select:
         # JSON lists are stored as text on both databases; match the quoted item.
         needle = f'%"{escape_like(filters.certification.lower())}"%'
         stmt = stmt.where(func.lower(cast(Supplier.certifications, Text)).like(needle, escape="\\"))
-    return stmt.order_by(Supplier.name, Supplier.id)
+    return stmt.order_by(func.coalesce(Supplier.name_en, Supplier.name), Supplier.id)
 

@@ -1,0 +1,56 @@
+# Matchmaker: the two commands of the quick start, and a few more.
+#   make run    install into .venv, create/upgrade the database, load the demo, serve on :5000
+#   make test   install what the tests need, then run every test
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
+
+.DEFAULT_GOAL := help
+.PHONY: help run setup serve test test-postgres browser demo-data clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Matchmaker needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+
+# Stamps re-run pip only when the package metadata changes.
+$(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
+	$(PIP) install -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(PIP) install -e '.[dev]'
+	@touch $@
+
+run: setup serve ## install, create the database, load the demo catalog and serve it
+
+setup: $(VENV)/.installed ## create or upgrade the database and load the demo (keeps existing data)
+	$(BIN)/matchmaker db upgrade
+	$(BIN)/matchmaker demo load
+	@$(BIN)/matchmaker demo logins || true
+
+serve: $(VENV)/.installed
+	@echo "Matchmaker is starting on http://$(HOST):$(PORT) (Ctrl+C stops it)"
+	$(BIN)/matchmaker run --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed-dev browser ## install test needs and run every test
+	$(BIN)/python -m pytest
+
+test-postgres: $(VENV)/.installed-dev browser ## run every test on SQLite and a throwaway PostgreSQL too
+	scripts/with-postgres $(BIN)/python -m pytest
+
+browser: ## make sure Debian's chromium is there for the browser tests
+	@command -v chromium >/dev/null 2>&1 || scripts/install-chromium
+
+demo-data: $(VENV)/.installed ## regenerate data/demo/ (deterministic)
+	$(BIN)/matchmaker demo generate
+
+clean: ## remove the virtualenv and caches (the instance/ folder with your data is kept)
+	rm -rf $(VENV) .pytest_cache build *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,74 @@
+"""A live server on loopback and a real headless Chromium driven by Playwright.
+
+Debian's ``chromium`` is used (``make test`` installs it when it can); without
+it these tests are skipped with that reason. Playwright's own browser download
+is never used.
+"""
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from matchmaker.cli.users import create_user
+from matchmaker.dataio.importer import import_requests, import_suppliers
+from matchmaker.extensions import db as _db
+from tests.conftest import PASSWORD, make_app
+
+DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    """The app serving a slice of the demo catalog on 127.0.0.1, on a free port."""
+    app = make_app(tmp_path, "sqlite", PAGE_SIZE=20)
+    with app.app_context():
+        _db.create_all()
+        import_suppliers((DEMO / "suppliers.jsonl").read_bytes().splitlines()[:120])
+        import_requests((DEMO / "requests.jsonl").read_bytes().splitlines()[:10])
+        for role in ("buyer", "specialist", "admin"):
+            create_user(f"{role}@example.com", PASSWORD, role)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium); browser tests skipped")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, tmp_path):
+    """A fresh browser context (no cookies) and page; a screenshot is kept if the test fails."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def sign_in(page, base: str, email: str, password: str = PASSWORD, remember: bool = False) -> None:
+    """Fill in and send the sign-in form."""
+    page.goto(f"{base}/auth/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    if remember:
+        page.check("input[name=remember]")
+    page.click("main form button[type=submit]")

@@ -1,0 +1,85 @@
+"""What a person does in the browser: sign in, browse, post a request, register, sign out."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_buyer_signs_in_browses_posts_a_request_and_signs_out(live_server, page, tmp_path):
+    page.goto(live_server)
+    expect(page).to_have_url(re.compile(r"/auth/login\?next="))
+    sign_in(page, live_server, "buyer@example.com")
+    expect(page.get_by_test_id("who")).to_have_text("buyer@example.com · buyer")
+    expect(page.get_by_test_id("result-count")).to_have_text("120 suppliers")
+
+    page.select_option("select[name=industry]", "auto-parts")
+    page.click("main form.filters button[type=submit]")
+    expect(page).to_have_url(re.compile(r"industry=auto-parts"))
+    cards = page.locator("li.card")
+    assert cards.count() > 0
+    for text in cards.locator("p.meta").all_inner_texts():
+        assert text.startswith("Auto parts")
+
+    cards.first.locator("h2 a").click()
+    expect(page.locator("h2", has_text="Products")).to_be_visible()
+    expect(page.get_by_test_id("contacts")).to_have_count(0)  # private to the sales team
+    page.screenshot(path=str(tmp_path / "supplier.png"))
+
+    page.click("text=Post a request")
+    page.fill("input[name=title]", "EV battery housings")
+    page.fill("textarea[name=description]", "Aluminium housings for battery modules, 20k pcs/year")
+    page.select_option("select[name=industry]", "auto-parts")
+    page.fill("input[name=required_certifications]", "IATF 16949")
+    page.fill("input[name=quantity]", "20000")
+    page.click("main form button[type=submit]")
+    expect(page.locator(".flash-success")).to_contain_text("Your request is posted")
+    expect(page.locator("h1")).to_have_text("EV battery housings")
+
+    page.click("text=My requests")
+    expect(page.locator("table")).to_contain_text("EV battery housings")
+
+    page.click("text=Sign out")
+    expect(page).to_have_url(re.compile(r"/auth/login"))
+    page.goto(f"{live_server}/requests/")
+    expect(page).to_have_url(re.compile(r"/auth/login\?next="))
+
+
+def test_wrong_password_shows_an_error(live_server, page):
+    sign_in(page, live_server, "buyer@example.com", "wrong password!")
+    expect(page.locator(".flash-error")).to_have_text("Wrong email or password.")
+
+
+def test_a_new_buyer_registers(live_server, page):
+    page.goto(f"{live_server}/auth/register")
+    page.fill("input[name=email]", "newbuyer@acme.de")
+    page.fill("input[name=company]", "Acme GmbH")
+    page.fill("input[name=country]", "DE")
+    page.fill("input[name=password]", "a good long password")
+    page.fill("input[name=confirm]", "a good long password")
+    page.click("main form button[type=submit]")
+    expect(page.locator(".flash-success")).to_contain_text("Your buyer account is ready")
+    expect(page.get_by_test_id("who")).to_have_text("newbuyer@acme.de · buyer")
+
+
+def test_specialist_sees_contacts_and_all_requests(live_server, page):
+    sign_in(page, live_server, "specialist@example.com")
+    page.locator("li.card h2 a").first.click()
+    expect(page.get_by_test_id("contacts")).to_contain_text("@")
+    page.click("text=Requests")
+    expect(page.locator("table tbody tr")).to_have_count(10)
+
+
+def test_remember_me_survives_the_end_of_the_browser_session(live_server, page):
+    sign_in(page, live_server, "buyer@example.com", remember=True)
+    expect(page.get_by_test_id("who")).to_be_visible()
+    context = page.context
+    kept = [c for c in context.cookies() if c["name"] != "session"]
+    assert any(c["name"] == "remember_token" for c in kept)
+    context.clear_cookies()
+    context.add_cookies(kept)  # what a browser keeps after a restart: the persistent cookie only
+    page.goto(live_server)
+    expect(page.get_by_test_id("who")).to_have_text("buyer@example.com · buyer")
