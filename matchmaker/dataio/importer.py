@@ -122,53 +122,52 @@ def _assign(row, record: dict, columns: list[str]) -> None:
         setattr(row, name, list(value or []) if name in LIST_COLUMNS else value)
 
 
+def _upsert(model, records, report: ImportReport, progress: Progress | None,
+            apply: Callable[[Any, dict], None], *options) -> None:
+    """Create or update one ``model`` row per record, matched on external_id."""
+    existing = _existing(model, [record["external_id"] for _, record in records], *options)
+    for _, record in records:
+        row = existing.get(record["external_id"])
+        if row is None:
+            row = model()
+            db.session.add(row)
+            report.created += 1
+        else:
+            report.updated += 1
+        apply(row, record)
+        if progress:
+            progress(1)
+
+
+def _apply_supplier(row: Supplier, record: dict) -> None:
+    _assign(row, record, SUPPLIER_COLUMNS)
+    row.products = [Product(position=i, **product) for i, product in enumerate(record.get("products") or [])]
+
+
 def import_suppliers(raw_lines: Iterable[bytes], *, skip_invalid: bool = False,
                      progress: Progress | None = None) -> ImportReport:
     """Upsert supplier profiles (and replace their products) from JSON Lines."""
     good, errors = parse(raw_lines, SUPPLIER, lambda r: r["external_id"], "external_id")
-
-    def write(records, report):
-        existing = _existing(Supplier, [r["external_id"] for _, r in records], selectinload(Supplier.products))
-        for _, record in records:
-            row = existing.get(record["external_id"])
-            if row is None:
-                row = Supplier()
-                db.session.add(row)
-                report.created += 1
-            else:
-                report.updated += 1
-            _assign(row, record, SUPPLIER_COLUMNS)
-            row.products = [Product(position=i, **product) for i, product in enumerate(record.get("products") or [])]
-            if progress:
-                progress(1)
-    return _run("suppliers", good, errors, skip_invalid, write)
+    return _run("suppliers", good, errors, skip_invalid, lambda records, report: _upsert(
+        Supplier, records, report, progress, _apply_supplier, selectinload(Supplier.products)))
 
 
 REQUEST_COLUMNS = list(REQUEST)
+
+
+def _apply_request(row: BuyerRequest, record: dict) -> None:
+    record = dict(record)
+    if record.get("deadline"):
+        record["deadline"] = date.fromisoformat(record["deadline"])
+    _assign(row, record, REQUEST_COLUMNS)
 
 
 def import_requests(raw_lines: Iterable[bytes], *, skip_invalid: bool = False,
                     progress: Progress | None = None) -> ImportReport:
     """Upsert buyer requests from JSON Lines."""
     good, errors = parse(raw_lines, REQUEST, lambda r: r["external_id"], "external_id")
-
-    def write(records, report):
-        existing = _existing(BuyerRequest, [r["external_id"] for _, r in records])
-        for _, record in records:
-            row = existing.get(record["external_id"])
-            if row is None:
-                row = BuyerRequest()
-                db.session.add(row)
-                report.created += 1
-            else:
-                report.updated += 1
-            record = dict(record)
-            if record.get("deadline"):
-                record["deadline"] = date.fromisoformat(record["deadline"])
-            _assign(row, record, REQUEST_COLUMNS)
-            if progress:
-                progress(1)
-    return _run("requests", good, errors, skip_invalid, write)
+    return _run("requests", good, errors, skip_invalid, lambda records, report: _upsert(
+        BuyerRequest, records, report, progress, _apply_request))
 
 
 def _id_map(model, ids: set[str]) -> dict[str, int]:

@@ -54,3 +54,36 @@ def test_no_progress_bar_when_not_on_a_terminal(db, runner, tmp_path):
 def test_help_explains_the_all_or_nothing_rule(runner):
     result = runner.invoke(args=["import", "--help"])
     assert "all or" in result.output and "--skip-invalid" in result.output
+
+
+def test_progress_bar_on_a_terminal(tmp_path):
+    """Run the real command with stderr on a pseudo-terminal, as a person at a shell would."""
+    import os
+    import pty
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    records = [{**GOOD, "external_id": f"S{i}"} for i in range(50)]
+    path = write(tmp_path, *records)
+    env = dict(os.environ, MATCHMAKER_INSTANCE_PATH=str(tmp_path / "instance"))
+    env.pop("MATCHMAKER_DATABASE_URL", None)
+    matchmaker = str(Path(sys.executable).parent / "matchmaker")
+    subprocess.run([matchmaker, "db", "upgrade"], env=env, capture_output=True, check=True)
+    leader, follower = pty.openpty()
+    result = subprocess.run([matchmaker, "import", "suppliers", path], env=env, stdout=subprocess.PIPE,
+                            stderr=follower, text=True, timeout=60)
+    os.close(follower)
+    terminal = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        terminal += chunk
+    os.close(leader)
+    assert result.returncode == 0
+    assert "suppliers: 50 created" in result.stdout
+    assert b"Importing suppliers" in terminal and b"50/50" in terminal
