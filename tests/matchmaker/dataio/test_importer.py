@@ -131,3 +131,24 @@ def test_judgments_for_unknown_records_import_nothing(db):
     found = {(e.line, e.field) for e in failure.value.errors}
     assert found == {(2, "request_id"), (3, "grade")}
     assert count(db, Match) == 0
+
+
+REQUEST = {"external_id": "R1", "title": "Brake pads", "description": "10k sets"}
+
+
+@pytest.mark.parametrize("bad, field, fragment", [
+    ('{"external_id": "R2", "title": ', "", "not valid JSON"),
+    ({**REQUEST, "external_id": "R2", "industry": "toys"}, "industry", "must be"),
+    ({**REQUEST, "external_id": "R2", "quantity": "lots"}, "quantity", "must be an integer"),
+    ({**REQUEST, "external_id": "R2", "max_lead_time_days": 0}, "max_lead_time_days", "between 1 and 3650"),
+    ({**REQUEST, "external_id": "R2", "required_certifications": "ISO 9001"}, "required_certifications",
+     "must be a list"),
+    ({**REQUEST, "external_id": "R2", "title": None}, "title", "is required"),
+    (REQUEST, "external_id", "duplicate 'R1', first given on line 1"),
+])
+def test_any_bad_request_line_imports_nothing(db, bad, field, fragment):
+    with pytest.raises(ImportFailed) as failure:
+        import_requests(lines(REQUEST, bad))
+    assert [(e.line, e.field) for e in failure.value.errors] == [(2, field)]
+    assert fragment in str(failure.value)
+    assert count(db, BuyerRequest) == 0
