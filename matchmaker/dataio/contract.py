@@ -92,8 +92,10 @@ def _founded(value: int) -> str | None:
 
 
 TEXT = Field("str")
-TEXT_LIST = Field("list", item=Field("str", max_length=200))
-COUNTRY_LIST = Field("list", item=Field("str", check=_choice(COUNTRIES, "ISO 3166-1 alpha-2 country code (e.g. US)")))
+# List items are required: an empty string inside a list is a mistake, not an absent value.
+TEXT_LIST = Field("list", item=Field("str", required=True, max_length=200))
+COUNTRY_LIST = Field("list", item=Field("str", required=True,
+                                        check=_choice(COUNTRIES, "ISO 3166-1 alpha-2 country code (e.g. US)")))
 
 PRODUCT: dict[str, Field] = {
     "name": Field("str", required=True, max_length=200),
@@ -112,14 +114,15 @@ SUPPLIER: dict[str, Field] = {
     "description": Field("str", required=True),
     "industry": Field("str", required=True, check=_choice(INDUSTRIES, "industry code")),
     "region": Field("str", max_length=100),
-    "products": Field("list", item=Field("object", spec=PRODUCT)),
+    "products": Field("list", item=Field("object", required=True, spec=PRODUCT)),
     "capabilities": TEXT_LIST,
     "certifications": TEXT_LIST,
     "smart_factory_level": Field("int", check=_range(0, 5)),
     "employees": Field("int", check=_range(0, 10_000_000)),
     "founded_year": Field("int", check=_founded),
     "export_markets": COUNTRY_LIST,
-    "languages": Field("list", item=Field("str", check=_choice(LANGUAGES, "ISO 639-1 language code (e.g. en)"))),
+    "languages": Field("list", item=Field("str", required=True,
+                                          check=_choice(LANGUAGES, "ISO 639-1 language code (e.g. en)"))),
     "website": Field("str", max_length=300, check=_pattern(URL, "an http(s) URL")),
     "contact_email": Field("str", max_length=254, check=_pattern(EMAIL, "an email address")),
     "contact_phone": Field("str", max_length=50),
@@ -162,7 +165,7 @@ def _type_ok(kind: str, value: Any) -> bool:
 
 
 def _describe(value: Any) -> str:
-    return {bool: "a boolean", str: "a string", int: "an integer", float: "a number",
+    return {type(None): "null", bool: "a boolean", str: "a string", int: "an integer", float: "a number",
             list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
 
 

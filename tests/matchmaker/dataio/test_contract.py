@@ -36,6 +36,8 @@ def test_a_minimal_supplier_is_valid_and_cleaned():
     ({"products": [{"name": "a", "unit_price_usd": -2.5}]}, "products[0].unit_price_usd", "at least 0"),
     ({"products": ["bolts"]}, "products[0]", "must be an object, got a string"),
     ({"name": "x" * 201}, "name", "at most 200"),
+    ({"capabilities": ["사출성형", " "]}, "capabilities[1]", "must not be empty"),
+    ({"certifications": [None]}, "certifications[0]", "must be a string, got null"),
 ])
 def test_supplier_errors_name_the_field(change, field, fragment):
     found = errors(SUPPLIER, {**GOOD, **change})
