@@ -1,0 +1,52 @@
+"""The interface every search backend implements: versions, documents, and two retrievers.
+
+Backends do retrieval only (BM25 top-n and kNN top-n, both with filters applied
+before top-k). Fusion, paging and highlighting live in :mod:`search.engine`, so
+both backends rank the same way.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple, Protocol
+
+import numpy as np
+
+from .documents import Document, Filter, IndexSchema
+
+
+class BackendError(RuntimeError):
+    """The search backend cannot do what was asked (unreachable, not built, unknown version)."""
+
+
+class VersionInfo(NamedTuple):
+    """One index version."""
+
+    name: str
+    live: bool
+    documents: int
+
+
+class SearchBackend(Protocol):
+    """What :class:`search.engine.SearchEngine` needs from a backend."""
+
+    name: str
+    schema: IndexSchema
+
+    def create_version(self) -> str: ...
+    def versions(self) -> list[VersionInfo]: ...
+    def live_version(self) -> str | None: ...
+    def promote(self, version: str) -> None: ...
+    def drop_version(self, version: str) -> None: ...
+    def bulk_index(self, docs: Iterable[Document], version: str | None = None, batch_size: int = 500) -> int: ...
+    def delete(self, ids: Iterable[str], version: str | None = None) -> int: ...
+    def count(self, version: str | None = None) -> int: ...
+    def health(self) -> dict: ...
+
+    def lexical(self, text: str, filters: Sequence[Filter], n: int,
+                version: str | None = None) -> tuple[list[tuple[str, float]], int]: ...
+
+    def knn(self, field: str, vector: np.ndarray, filters: Sequence[Filter], n: int,
+            version: str | None = None) -> list[tuple[str, float]]: ...
+
+    def sources(self, ids: Sequence[str], version: str | None = None) -> dict[str, dict[str, str]]: ...
+    def close(self) -> None: ...

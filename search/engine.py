@@ -1,0 +1,99 @@
+"""Hybrid search over any backend: retrieve, fuse in our code, page, highlight.
+
+Each retriever (BM25, and kNN per encoder) fetches at least ``offset + k``
+candidates with the filters applied inside the backend, so the fused page is
+stable and a filtered search still fills k hits when k exist.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .backend import SearchBackend
+from .documents import Hit, SearchRequest, SearchResult
+from .encoders import Encoder
+from .fusion import linear, rrf
+from .highlight import highlight
+
+LEXICAL = "lexical"
+
+
+@dataclass(frozen=True)
+class RankingConfig:
+    """How the retrievers' lists are fused."""
+
+    fusion: str = "rrf"  # or "linear"
+    rrf_k: int = 60
+    weights: Mapping[str, float] = field(default_factory=dict)  # by retriever: "lexical" or a vector field
+    window: int = 100  # candidates per retriever, at least
+    max_results: int = 500  # vector and hybrid modes rank everything; stop paging here
+
+    def weight(self, name: str) -> float:
+        return self.weights.get(name, 1.0)
+
+
+class SearchEngine:
+    """Searches one backend with the given encoders and ranking configuration."""
+
+    def __init__(self, backend: SearchBackend, encoders: Mapping[str, Encoder] | None = None,
+                 ranking: RankingConfig | None = None):
+        self.backend = backend
+        self.encoders = dict(encoders or {})
+        self.ranking = ranking or RankingConfig()
+
+    def _vectors(self, request: SearchRequest):
+        if request.vectors:
+            return request.vectors
+        if not request.text.strip():
+            return {}
+        return {name: encoder.encode_query(request.text) for name, encoder in self.encoders.items()
+                if name in self.backend.schema.vectors and self.ranking.weight(name) > 0}
+
+    def search(self, request: SearchRequest, version: str | None = None) -> SearchResult:
+        """Run ``request`` against ``version`` (the live one by default)."""
+        version = version or self.backend.live_version()
+        n = max(request.offset + request.k, self.ranking.window)
+        lists: dict[str, list[tuple[str, float]]] = {}
+        lexical_total = 0
+        if request.mode in ("lexical", "hybrid") and request.text.strip():
+            lists[LEXICAL], lexical_total = self.backend.lexical(request.text, request.filters, n, version)
+        if request.mode in ("vector", "hybrid"):
+            for name, vector in self._vectors(request).items():
+                lists[name] = self.backend.knn(name, vector, request.filters, n, version)
+        fused = self._fuse(lists)
+        if request.mode == "lexical":
+            total = lexical_total
+        else:
+            total = min(max(len(fused), lexical_total), self.ranking.max_results)
+        page = fused[request.offset:request.offset + request.k]
+        hits = self._hits(page, lists, request.offset)
+        if request.text.strip() and hits:
+            sources = self.backend.sources([hit.id for hit in hits], version)
+            for hit in hits:
+                hit.highlights = highlight(sources.get(hit.id, {}), request.text)
+        return SearchResult(hits, total, version)
+
+    def _fuse(self, lists: dict[str, list[tuple[str, float]]]) -> list[tuple[str, float]]:
+        if len(lists) == 1:
+            return next(iter(lists.values()))
+        if self.ranking.fusion == "linear":
+            return linear(lists, {name: self.ranking.weight(name) for name in lists})
+        return rrf(lists, self.ranking.rrf_k, {name: self.ranking.weight(name) for name in lists})
+
+    @staticmethod
+    def _hits(page, lists, offset: int) -> list[Hit]:
+        positions = {name: {doc_id: (rank, score) for rank, (doc_id, score) in enumerate(ranked, 1)}
+                     for name, ranked in lists.items()}
+        hits = []
+        for rank, (doc_id, score) in enumerate(page, start=offset + 1):
+            hit = Hit(doc_id, score, rank)
+            for name, found in positions.items():
+                if doc_id not in found:
+                    continue
+                at, raw = found[doc_id]
+                if name == LEXICAL:
+                    hit.lexical_rank, hit.lexical_score = at, raw
+                else:
+                    hit.vector_ranks[name], hit.vector_scores[name] = at, raw
+            hits.append(hit)
+        return hits
