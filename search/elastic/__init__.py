@@ -1,0 +1,4 @@
+"""The Elasticsearch search backend."""
+from .backend import ElasticsearchBackend
+
+__all__ = ["ElasticsearchBackend"]
