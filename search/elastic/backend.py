@@ -173,6 +173,15 @@ class ElasticsearchBackend:
         return sorted(ranked, key=lambda pair: (-pair[1], pair[0]))
 
     @_reachable
+    def covered(self, field: str, ids: Sequence[str], version: str | None = None) -> set[str]:
+        """Which of ``ids`` have a vector in ``field``."""
+        if not ids:
+            return set()
+        response = self.client.search(index=self._require_live(version),
+                                      body=bodies.covered_body(field, ids))
+        return {hit["_id"] for hit in response["hits"]["hits"]}
+
+    @_reachable
     def sources(self, ids: Sequence[str], version: str | None = None) -> dict[str, dict[str, str]]:
         """Stored text fields by id, for highlighting."""
         if not ids:

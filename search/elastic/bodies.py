@@ -100,6 +100,12 @@ def knn_body(field: str, vector, filters: Sequence[Filter], n: int, schema: Inde
     return {"knn": knn, "size": n, "_source": False}
 
 
+def covered_body(field: str, ids: Sequence[str]) -> dict:
+    """The documents among ``ids`` that have a vector in ``field``."""
+    return {"size": len(ids), "_source": False,
+            "query": {"bool": {"filter": [{"ids": {"values": list(ids)}}, {"exists": {"field": field}}]}}}
+
+
 def cosine(score: float) -> float:
     """Elasticsearch scores dot_product as (1 + dot) / 2; turn that back into the cosine."""
     return 2.0 * score - 1.0

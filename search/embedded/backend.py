@@ -142,6 +142,10 @@ class EmbeddedBackend:
         """Exact cosine top ``n`` as (id, score) pairs."""
         return self._version(version).knn(field, vector, filters, n)
 
+    def covered(self, field: str, ids: Sequence[str], version: str | None = None) -> set[str]:
+        """Which of ``ids`` have a vector in ``field``."""
+        return self._version(version).covered(field, ids)
+
     def sources(self, ids: Sequence[str], version: str | None = None) -> dict[str, dict[str, str]]:
         """Stored text fields by id, for highlighting."""
         return self._version(version).sources(ids)

@@ -216,6 +216,16 @@ class Version:
         ranked = sorted(((ids[int(r)], float(s)) for r, s in zip(chosen, scores[top])), key=lambda p: (-p[1], p[0]))
         return ranked
 
+    def covered(self, field: str, ids: Sequence[str]) -> set[str]:
+        """Which of ``ids`` have a ``field`` vector."""
+        found: set[str] = set()
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start:start + 500])
+            found.update(row[0] for row in self.db.execute(
+                f"SELECT docs.id FROM docs JOIN vectors ON vectors.doc = docs.rowid AND vectors.field = ? "
+                f"WHERE docs.id IN ({', '.join('?' * len(chunk))})", (field, *chunk)))
+        return found
+
     def sources(self, ids: Sequence[str]) -> dict[str, dict[str, str]]:
         """The stored text fields of ``ids``."""
         if not ids:

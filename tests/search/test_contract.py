@@ -210,3 +210,9 @@ def test_readers_keep_answering_while_a_new_version_is_built_and_swapped(live):
         thread.join()
     assert errors == []
     assert len(answers[-1]) == 10  # the new version answers after the swap
+
+
+def test_covered_tells_which_documents_have_a_vector(live):
+    live.bulk_index([Document("novec", {"name": "no vector here"})])
+    assert live.covered("vec", ["s1", "s2", "novec", "missing"]) == {"s1", "s2"}
+    assert live.covered("vec", []) == set()

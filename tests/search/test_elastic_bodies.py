@@ -83,3 +83,9 @@ def test_an_unreachable_cluster_is_a_clear_error():
     with pytest.raises(BackendError, match="cannot reach Elasticsearch"):
         backend.lexical("brake", (), 10)
     backend.close()
+
+
+def test_covered_body_filters_ids_by_vector_presence():
+    assert bodies.covered_body("minilm", ["a", "b"]) == {
+        "size": 2, "_source": False,
+        "query": {"bool": {"filter": [{"ids": {"values": ["a", "b"]}}, {"exists": {"field": "minilm"}}]}}}

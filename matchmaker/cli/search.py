@@ -1,0 +1,80 @@
+"""``matchmaker reindex`` and ``matchmaker search``: build the index, query it from a terminal."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from indexers.build import build_index
+from search.backend import BackendError
+from search.documents import MODES, SearchRequest
+
+from ..dataio.exporter import supplier_record
+from ..extensions import db
+from ..models import Supplier
+from ..search_service import get_search, load_in_order, parse_filter
+
+
+def supplier_records():
+    """Every supplier as a data-contract record, streamed from the database."""
+    stmt = (select(Supplier).options(selectinload(Supplier.products)).order_by(Supplier.id)
+            .execution_options(yield_per=500))
+    for supplier in db.session.scalars(stmt):
+        yield supplier_record(supplier)
+
+
+@click.command("reindex")
+@click.option("--batch-size", type=click.IntRange(1, 10_000), default=256, show_default=True,
+              help="Suppliers embedded and loaded per batch.")
+@click.option("--keep", type=click.IntRange(0, 100), default=2, show_default=True,
+              help="Previous index versions to keep.")
+@click.option("--if-missing", is_flag=True, help="Do nothing when a live index exists already.")
+def reindex_command(batch_size: int, keep: int, if_missing: bool) -> None:
+    """Rebuild the search index from the database and swap it in with zero downtime."""
+    service = get_search()
+    try:
+        if if_missing and service.backend.live_version():
+            click.echo(f"The search index is built already ({service.backend.live_version()}).")
+            return
+        expected = db.session.scalar(select(func.count(Supplier.id))) or 0
+        with click.progressbar(length=expected, label="Indexing suppliers", file=sys.stderr,
+                               hidden=not sys.stderr.isatty(), show_pos=True, show_eta=True) as bar:
+            report = build_index(service.backend, service.encoders, supplier_records(), expected,
+                                 batch_size=batch_size, keep=keep, progress=bar.update)
+    except BackendError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(report.summary().capitalize() + ".")
+
+
+@click.command("search")
+@click.argument("text")
+@click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True)
+@click.option("--filter", "filters", multiple=True, metavar="FIELD=VALUE",
+              help="industry=auto-parts, certifications=ISO 9001, smart_factory_level>=3 (repeatable).")
+@click.option("-k", type=click.IntRange(1, 500), default=10, show_default=True, help="How many results.")
+@click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many results (paging).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per result, for scripts.")
+def search_command(text: str, mode: str, filters: tuple[str, ...], k: int, offset: int, as_json: bool) -> None:
+    """Search the supplier index for TEXT and print the ranked suppliers."""
+    try:
+        parsed = tuple(parse_filter(item) for item in filters)
+        service = get_search()
+        result = service.engine(text).search(SearchRequest(text=text, filters=parsed, mode=mode, k=k, offset=offset))
+    except (ValueError, BackendError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    rows = {row.external_id: row for row in load_in_order([hit.id for hit in result.hits])}
+    for hit in result.hits:
+        row = rows.get(hit.id)
+        name = row.display_name if row else "(no longer in the database)"
+        if as_json:
+            click.echo(json.dumps({"rank": hit.rank, "external_id": hit.id, "name": name, "score": hit.score,
+                                   "lexical_score": hit.lexical_score, "lexical_rank": hit.lexical_rank,
+                                   "vector_scores": hit.vector_scores, "vector_ranks": hit.vector_ranks},
+                                  ensure_ascii=False))
+        else:
+            click.echo(f"{hit.rank:>3}. {hit.id:<16} {hit.score:8.4f}  {name}")
+    if not as_json:
+        click.echo(f"{len(result.hits)} shown of {result.total} ({mode}).", err=True)

