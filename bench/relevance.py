@@ -209,7 +209,13 @@ def tune(all_lists) -> list[dict]:
             rows.append({"fusion": fusion, "hangul_aware": aware, "weights": weights, "ndcg@10": per,
                          "mean": round(sum(public) / len(public), 4)})
     rows.sort(key=lambda row: -row["mean"])
-    return rows[:15]
+    # The rule: within 0.01 nDCG of the best mean over the three public benchmarks, take the setting
+    # that ranks our mixed-language catalog best (the public corpora are each in one language).
+    best = rows[0]["mean"]
+    chosen = max((row for row in rows if row["mean"] >= best - 0.01),
+                 key=lambda row: (row["ndcg@10"].get("demo-dev", 0), row["mean"]))
+    chosen["chosen"] = True
+    return rows[:40]
 
 
 def markdown(report) -> str:
@@ -229,9 +235,12 @@ def markdown(report) -> str:
                   "| mean of the three | demo-dev (synthetic) |",
                   "|---|---|---|---|---|---|---|---|"]
         for row in report["tuning"]:
+            if not row.get("chosen") and report["tuning"].index(row) >= 15:
+                continue
             w = row["weights"]
             n = row["ndcg@10"]
-            lines.append(f"| {row['fusion']} | {row['hangul_aware']} | {w['lexical']}, {w['minilm']}, {w['usem3']} | "
+            lines.append(f"| {'**' + row['fusion'] + '** (chosen)' if row.get('chosen') else row['fusion']} "
+                         f"| {row['hangul_aware']} | {w['lexical']}, {w['minilm']}, {w['usem3']} | "
                          f"{n['naics-en']:.3f} | {n['ksic-ko']:.3f} | {n['ksic-xling']:.3f} | {row['mean']:.3f} "
                          f"| {n.get('demo-dev', float('nan')):.3f} |")
     return "\n".join(lines) + "\n"

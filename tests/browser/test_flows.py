@@ -83,3 +83,18 @@ def test_remember_me_survives_the_end_of_the_browser_session(live_server, page):
     context.add_cookies(kept)  # what a browser keeps after a restart: the persistent cookie only
     page.goto(live_server)
     expect(page.get_by_test_id("who")).to_have_text("buyer@example.com · buyer")
+
+
+def test_search_box_ranks_and_highlights(live_server, page):
+    sign_in(page, live_server, "buyer@example.com")
+    page.fill("input[name=q]", "brake pads")
+    page.click("main form.filters button[type=submit]")
+    expect(page.get_by_test_id("result-count")).to_contain_text("best matches first")
+    first = page.locator("li.card").first
+    expect(first.locator("mark").first).to_be_visible()
+    assert "brake" in first.inner_text().lower() or "브레이크" in first.inner_text()
+
+    page.select_option("select[name=mode]", "lexical")
+    page.fill("input[name=q]", "하우징")
+    page.click("main form.filters button[type=submit]")
+    expect(page.locator("li.card mark").first).to_have_text("하우징")

@@ -1,0 +1,56 @@
+"""A full build swaps in a complete new version, or leaves the live one as it was."""
+import numpy as np
+import pytest
+
+from indexers.build import build_index, embed_batch
+from search.backend import BackendError
+from search.embedded import EmbeddedBackend
+from indexers.documents import schema
+
+KO = {"external_id": "K", "name": "한울", "description": "자동차 와이어 하네스 제조", "industry": "auto-parts"}
+EN = {"external_id": "E", "name": "Hanul", "name_en": "Hanul", "description": "Automotive wire harnesses",
+      "industry": "auto-parts"}
+
+
+class FakeEncoder:
+    """A stand-in encoder: this test is about the build, not about embeddings."""
+
+    def __init__(self, name, dims, fail_after=None):
+        self.id, self.dimensions, self.calls, self.fail_after, self.seen = name, dims, 0, fail_after, []
+
+    def encode(self, texts):
+        self.calls += 1
+        if self.fail_after is not None and self.calls > self.fail_after:
+            raise RuntimeError("encoder crashed")
+        self.seen.extend(texts)
+        return np.ones((len(texts), self.dimensions), dtype=np.float32)
+
+
+def test_english_only_encoders_skip_korean_profiles_and_korean_text():
+    minilm, use = FakeEncoder("minilm", 4), FakeEncoder("usem3", 4)
+    bilingual = {**EN, "external_id": "B", "description": "Automotive wire harnesses\n\n자동차 와이어 하네스"}
+    vectors, embedded = embed_batch([KO, EN, bilingual], {"minilm": minilm, "usem3": use})
+    assert [sorted(v) for v in vectors] == [["usem3"], ["minilm", "usem3"], ["minilm", "usem3"]]
+    assert embedded == 5
+    assert all("하네스" not in text for text in minilm.seen)  # MiniLM reads only the English part
+
+
+def test_build_promotes_and_keeps_previous_versions(tmp_path):
+    backend = EmbeddedBackend(tmp_path, schema({"usem3": 4}))
+    encoders = {"usem3": FakeEncoder("usem3", 4)}
+    reports = [build_index(backend, encoders, [KO, EN], 2, keep=1) for _ in range(3)]
+    assert backend.live_version() == reports[-1].version and backend.count() == 2
+    assert [v.name for v in backend.versions()] == [reports[1].version, reports[2].version]
+    assert reports[-1].dropped == [reports[0].version] or reports[1].dropped == [reports[0].version]
+
+
+def test_a_failed_build_leaves_the_live_version_serving(tmp_path):
+    backend = EmbeddedBackend(tmp_path, schema({"usem3": 4}))
+    live = build_index(backend, {"usem3": FakeEncoder("usem3", 4)}, [KO, EN], 2).version
+    with pytest.raises(RuntimeError, match="encoder crashed"):
+        build_index(backend, {"usem3": FakeEncoder("usem3", 4, fail_after=1)}, [KO, EN, KO | {"external_id": "X"}],
+                    3, batch_size=1)
+    assert backend.live_version() == live and [v.name for v in backend.versions()] == [live]
+    with pytest.raises(BackendError, match="holds 2 documents, the database 5"):
+        build_index(backend, {"usem3": FakeEncoder("usem3", 4)}, [KO, EN], 5)
+    assert backend.live_version() == live and backend.count() == 2
