@@ -15,6 +15,18 @@ from ..search_service import get_search, load_in_order
 from .queries import CatalogFilters
 
 
+# Which highlighted fields a result card shows, best first; the name is in the card's title already.
+SHOWN_FIELDS = ("products", "description", "capabilities", "region")
+SHOWN_AT_MOST = 2
+
+
+def card_highlights(highlights: dict[str, list[str]]) -> dict[str, list[Markup]]:
+    """The few highlighted fragments worth a card's space, one line each."""
+    chosen = [name for name in SHOWN_FIELDS if name in highlights][:SHOWN_AT_MOST]
+    # The highlighter escapes the text itself and adds only <mark> tags.
+    return {name: [Markup(highlights[name][0].replace("\n", " · "))] for name in chosen}
+
+
 @dataclass
 class SearchPage:
     """One page of ranked suppliers, with the same attributes as Flask-SQLAlchemy's Pagination."""
@@ -77,7 +89,5 @@ def search_page(filters: CatalogFilters, mode: str, page: int, per_page: int) ->
     hits = {hit.id: hit for hit in result.hits}
     return SearchPage(
         items=rows, total=result.total, page=page, per_page=per_page,
-        # The highlighter escapes the text itself and adds only <mark> tags.
-        highlights={row.id: {name: [Markup(f) for f in fragments]
-                             for name, fragments in hits[row.external_id].highlights.items()} for row in rows},
+        highlights={row.id: card_highlights(hits[row.external_id].highlights) for row in rows},
         scores={row.id: hits[row.external_id].score for row in rows})
