@@ -18,6 +18,9 @@ class BackendError(RuntimeError):
     """The search backend cannot do what was asked (unreachable, not built, unknown version)."""
 
 
+NOT_BUILT = "the search index has not been built yet (run 'matchmaker reindex')"
+
+
 class VersionInfo(NamedTuple):
     """One index version."""
 

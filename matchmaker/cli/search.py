@@ -6,24 +6,15 @@ import sys
 
 import click
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from indexers.build import build_index
 from search.backend import BackendError
 from search.documents import MODES, SearchRequest
 
-from ..dataio.exporter import supplier_record
+from ..dataio.exporter import iter_suppliers
 from ..extensions import db
 from ..models import Supplier
 from ..search_service import get_search, load_in_order, parse_filter
-
-
-def supplier_records():
-    """Every supplier as a data-contract record, streamed from the database."""
-    stmt = (select(Supplier).options(selectinload(Supplier.products)).order_by(Supplier.id)
-            .execution_options(yield_per=500))
-    for supplier in db.session.scalars(stmt):
-        yield supplier_record(supplier)
 
 
 @click.command("reindex")
@@ -42,7 +33,7 @@ def reindex_command(batch_size: int, keep: int, if_missing: bool) -> None:
         expected = db.session.scalar(select(func.count(Supplier.id))) or 0
         with click.progressbar(length=expected, label="Indexing suppliers", file=sys.stderr,
                                hidden=not sys.stderr.isatty(), show_pos=True, show_eta=True) as bar:
-            report = build_index(service.backend, service.encoders, supplier_records(), expected,
+            report = build_index(service.backend, service.encoders, iter_suppliers(), expected,
                                  batch_size=batch_size, keep=keep, progress=bar.update)
     except BackendError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -15,7 +15,7 @@ from functools import wraps
 import elasticsearch
 from elasticsearch import Elasticsearch, helpers
 
-from ..backend import BackendError, VersionInfo
+from ..backend import NOT_BUILT, BackendError, VersionInfo
 from ..documents import Document, Filter, IndexSchema
 from . import bodies
 
@@ -132,10 +132,7 @@ class ElasticsearchBackend:
     @_reachable
     def count(self, version: str | None = None) -> int:
         """How many documents ``version`` (the live one by default) holds."""
-        index = self._index(version)
-        if version is None and self.live_version() is None:
-            raise BackendError("the search index has not been built yet (run 'matchmaker reindex')")
-        return self.client.count(index=index)["count"]
+        return self.client.count(index=self._require_live(version))["count"]
 
     def health(self) -> dict:
         """Cluster status and what the live version holds; unreachable clusters raise BackendError."""
@@ -151,7 +148,7 @@ class ElasticsearchBackend:
 
     def _require_live(self, version: str | None) -> str:
         if version is None and self.live_version() is None:
-            raise BackendError("the search index has not been built yet (run 'matchmaker reindex')")
+            raise BackendError(NOT_BUILT)
         return self._index(version)
 
     @_reachable

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..backend import BackendError, VersionInfo
+from ..backend import NOT_BUILT, BackendError, VersionInfo
 from ..documents import Document, Filter, IndexSchema
 from . import version as store
 
@@ -93,7 +93,7 @@ class EmbeddedBackend:
     def _version(self, name: str | None) -> store.Version:
         name = name or self.live_version()
         if name is None:
-            raise BackendError("the search index has not been built yet (run 'matchmaker reindex')")
+            raise BackendError(NOT_BUILT)
         with self._lock:
             opened = self._open.get(name)
             if opened is None:
