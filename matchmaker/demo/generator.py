@@ -9,6 +9,7 @@ makes a sibling family, 0 otherwise. The same seed always gives the same bytes.
 """
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from collections.abc import Sequence
@@ -24,6 +25,7 @@ DEFAULT_SEED = 20261122
 SUPPLIERS = 3200
 DEMO_REQUESTS = 64
 DEV_REQUESTS = 40
+MAX_NAME_ATTEMPTS = 200
 
 INDUSTRY_WEIGHTS = {"electronics": 14, "semiconductor": 8, "auto-parts": 18, "machinery": 16, "textiles": 8,
                     "bio-pharma": 8, "cosmetics": 9, "food": 8, "materials": 8, "other": 3}
@@ -79,12 +81,15 @@ def make_supplier(rng: random.Random, number: int, used_names: set[str]) -> tupl
     industry = weighted(rng, INDUSTRY_WEIGHTS)
     roll = rng.random()
     lang = "ko" if roll < 0.40 else ("bi" if roll < 0.75 else "en")
-    while True:
+    for attempt in itertools.count():
         (stem_en, stem_ko), (end_en, end_ko) = rng.choice(NAME_STEMS), rng.choice(NAME_ENDINGS[industry])
         if stem_ko + end_ko not in used_names:
             break
         stem_en, stem_ko = stem_en + rng.choice(("Tech", "Global", "Korea")), stem_ko + rng.choice(("글로벌", "코리아"))
         if stem_ko + end_ko not in used_names:
+            break
+        if attempt >= MAX_NAME_ATTEMPTS:  # large synthetic catalogs (benchmarks) run out of plain names
+            stem_en, stem_ko = f"{stem_en} {number}", f"{stem_ko}{number}"
             break
     used_names.add(stem_ko + end_ko)
     name = rng.choice(("(주)", "주식회사 ", "")) + stem_ko + end_ko
