@@ -36,7 +36,11 @@ class Token(NamedTuple):
 
 
 def normalize(text: str) -> tuple[str, list[int]]:
-    """NFKC and case folding, character by character, with each output character's source index."""
+    """NFKC and case folding, with each output character's source index."""
+    folded = unicodedata.normalize("NFKC", text).lower()
+    if len(folded) == len(text):
+        # The usual case (ASCII, precomposed Hangul, full-width forms): one character in, one out.
+        return folded, list(range(len(text)))
     out: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
