@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -96,6 +97,8 @@ class Version:
         self._local = threading.local()
         self._write_lock = threading.Lock()
         self._matrices: dict[str, tuple[int, np.ndarray, np.ndarray]] = {}
+        # Rowids passing a set of filters, by (filters, generation): one search asks once per encoder.
+        self._allowed: OrderedDict[tuple, np.ndarray] = OrderedDict()
         meta = dict(self.db.execute("SELECT key, value FROM meta"))
         raw = json.loads(meta["schema"])
         self.schema = IndexSchema(raw["text_fields"], tuple(raw["keyword_fields"]), tuple(raw["numeric_fields"]),
@@ -200,10 +203,10 @@ class Version:
             raise ValueError(f"no vector field {field!r} in this index")
         rowids, matrix = self._matrix(field)
         if filters:
-            where, params = filter_sql(filters, self.schema, "docs.rowid")
-            allowed = np.fromiter((r[0] for r in self.db.execute(
-                f"SELECT rowid FROM docs WHERE {where}", params)), dtype=np.int64)
-            positions = np.nonzero(np.isin(rowids, allowed))[0]
+            allowed = self._allowed_rowids(tuple(filters))
+            # Both arrays are sorted: find each allowed rowid's row; docs without this vector drop out.
+            index = np.clip(np.searchsorted(rowids, allowed), 0, max(len(rowids) - 1, 0))
+            positions = index[rowids[index] == allowed] if len(rowids) else index[:0]
             candidates = matrix[positions]
         else:
             positions, candidates = np.arange(len(rowids)), matrix  # no copy of the whole matrix
@@ -232,6 +235,18 @@ class Version:
                 wanted = np.fromiter((rowid for rowid, _ in pairs), dtype=np.int64, count=len(pairs))
                 found.update(doc_id for (_, doc_id), hit in zip(pairs, np.isin(wanted, rowids)) if hit)
         return found
+
+    def _allowed_rowids(self, filters: tuple[Filter, ...]) -> np.ndarray:
+        key = (filters, self.generation())
+        cached = self._allowed.get(key)
+        if cached is None:
+            where, params = filter_sql(filters, self.schema, "docs.rowid")
+            cached = np.fromiter((r[0] for r in self.db.execute(
+                f"SELECT rowid FROM docs WHERE {where} ORDER BY rowid", params)), dtype=np.int64)
+            self._allowed[key] = cached
+            while len(self._allowed) > 32:
+                self._allowed.popitem(last=False)
+        return cached
 
     def sources(self, ids: Sequence[str]) -> dict[str, dict[str, str]]:
         """The stored text fields of ``ids``."""

@@ -216,3 +216,10 @@ def test_covered_tells_which_documents_have_a_vector(live):
     live.bulk_index([Document("novec", {"name": "no vector here"})])
     assert live.covered("vec", ["s1", "s2", "novec", "missing"]) == {"s1", "s2"}
     assert live.covered("vec", []) == set()
+
+
+def test_vector_filters_skip_documents_without_that_vector(live):
+    live.bulk_index([Document("novec", {"name": "brake maker"}, {"industry": ["auto-parts"]})])
+    result = search(live, vectors={"vec": vec(0)}, filters=(Filter.term("industry", "auto-parts"),),
+                    mode="vector", k=10)
+    assert sorted(ids(result)) == ["s1", "s4"]
