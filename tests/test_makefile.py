@@ -1,4 +1,4 @@
-"""``make setup`` (the part of ``make run`` before serving) is repeatable and prints the demo logins."""
+"""``make setup`` (the part of ``make run`` before serving) is repeatable, builds the index once and prints logins."""
 import os
 import shutil
 import sqlite3
@@ -18,6 +18,7 @@ def test_make_setup_twice_loads_the_demo_once_and_keeps_data(tmp_path):
                            capture_output=True, text=True)
     assert first.returncode == 0, first.stderr
     assert "Loaded suppliers: 3200 created" in first.stdout
+    assert "Indexed 3200 suppliers" in first.stdout
     for role in ("buyer", "specialist", "admin"):
         assert f"{role}@demo.matchmaker.test" in first.stdout
     assert "password: " in first.stdout
@@ -29,6 +30,7 @@ def test_make_setup_twice_loads_the_demo_once_and_keeps_data(tmp_path):
                             capture_output=True, text=True)
     assert second.returncode == 0, second.stderr
     assert "not loaded again" in second.stdout
+    assert "The search index is built already" in second.stdout
     with sqlite3.connect(database) as connection:
         assert connection.execute("SELECT count(*) FROM suppliers").fetchone() == (3200,)
         assert connection.execute(
