@@ -1,87 +1,111 @@
-"""A full index build: every supplier embedded and loaded into a new version, then swapped in."""
+"""A full index build: every supplier embedded (cache misses only) into a new version, verified, swapped in."""
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from search.backend import BackendError, SearchBackend
+from search.documents import SearchRequest
 from search.encoders import Encoder
-from search.ranking import covers, text_for
+from search.engine import SearchEngine
 
-from .documents import embedding_text, supplier_document
+from .cache import EmbeddingCache
+from .documents import supplier_document
+from .embedding import EmbedCounts, embed_records
 
 Progress = Callable[[int], None]
 
 
 @dataclass
 class BuildReport:
-    """What a build did."""
+    """What a build did: the summary line, or one JSON object with ``--json``."""
 
     version: str
     documents: int
     embedded: int
+    from_cache: int
     seconds: float
-    dropped: list[str]
+    dropped: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"indexed {self.documents} suppliers into {self.version} "
-                f"({self.embedded} texts embedded) in {self.seconds:.1f} s")
+        return (f"{self.documents} documents, {self.embedded} embedded, {self.from_cache} from cache, "
+                f"{self.seconds:.1f} s (version {self.version})")
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "seconds": round(self.seconds, 3)}
 
 
-def embed_batch(records: list[Mapping[str, Any]], encoders: Mapping[str, Encoder]) -> tuple[list[dict], int]:
-    """Vectors for each record from every encoder that can read it; and how many texts were embedded."""
-    texts = [embedding_text(record) for record in records]
-    vectors: list[dict] = [{} for _ in records]
-    embedded = 0
-    for name, encoder in encoders.items():
-        positions = [i for i, text in enumerate(texts) if covers(name, text)]
-        if not positions:
-            continue
-        matrix = encoder.encode([text_for(name, texts[i]) for i in positions])
-        embedded += len(positions)
-        for row, i in enumerate(positions):
-            vectors[i][name] = matrix[row]
-    return vectors, embedded
+def embed_batch(records: list[Mapping[str, Any]], encoders: Mapping[str, Encoder]):
+    """Vectors for records without a cache (tests and one-off tools)."""
+    vectors, counts = embed_records(records, encoders)
+    return vectors, counts.embedded
+
+
+def verify(backend: SearchBackend, version: str, expected: int, probe: Mapping[str, Any] | None) -> None:
+    """Refuse a version that holds the wrong number of documents or cannot answer a probe query."""
+    count = backend.count(version)
+    if count != expected:
+        raise BackendError(f"new index holds {count} documents, the database {expected}; not swapping")
+    if probe is not None:
+        hits = SearchEngine(backend).search(SearchRequest(text=probe["name"], mode="lexical", k=10), version).hits
+        if probe["external_id"] not in [hit.id for hit in hits]:
+            raise BackendError(f"new index does not find {probe['external_id']} by its name; not swapping")
 
 
 def build_index(backend: SearchBackend, encoders: Mapping[str, Encoder], records: Iterable[Mapping[str, Any]],
-                expected: int, *, batch_size: int = 256, keep: int = 2, progress: Progress | None = None) -> BuildReport:
-    """Build a new version from ``records``, verify it holds ``expected`` documents, make it live.
+                expected: int, *, cache: EmbeddingCache | None = None, use_cache: bool = True,
+                batch_size: int = 256, keep: int = 2, progress: Progress | None = None) -> BuildReport:
+    """Build a new version from ``records``, verify it, make it live, drop versions beyond ``keep``.
 
     On any failure the new version is dropped and the live one is untouched.
-    Afterwards only the ``keep`` newest versions stay on disk.
     """
     started = time.perf_counter()
     version = backend.create_version()
-    embedded = written = 0
+    counts, written, probe = EmbedCounts(), 0, None
     try:
         batch: list[Mapping[str, Any]] = []
         for record in records:
+            probe = probe or record
             batch.append(record)
             if len(batch) >= batch_size:
-                written, embedded = _flush(backend, encoders, batch, version, written, embedded, progress)
+                written += _flush(backend, encoders, batch, version, counts, cache, use_cache, progress)
                 batch = []
         if batch:
-            written, embedded = _flush(backend, encoders, batch, version, written, embedded, progress)
-        count = backend.count(version)
-        if count != expected:
-            raise BackendError(f"new index holds {count} documents, the database {expected}; not swapping")
+            written += _flush(backend, encoders, batch, version, counts, cache, use_cache, progress)
+        verify(backend, version, expected, probe)
         backend.promote(version)
     except BaseException:
         backend.drop_version(version)
         raise
+    report = BuildReport(version, written, counts.embedded, counts.from_cache, time.perf_counter() - started)
+    report.dropped = drop_old_versions(backend, keep)
+    return report
+
+
+def drop_old_versions(backend: SearchBackend, keep: int) -> list[str]:
+    """Drop all but the ``keep`` newest versions that are not live; return their names."""
     previous = [v.name for v in backend.versions() if not v.live]  # oldest first
     dropped = previous[:max(0, len(previous) - keep)]
     for name in dropped:
         backend.drop_version(name)
-    return BuildReport(version, written, embedded, time.perf_counter() - started, dropped)
+    return dropped
 
 
-def _flush(backend, encoders, batch, version, written, embedded, progress):
-    vectors, count = embed_batch(batch, encoders)
-    written += backend.bulk_index((supplier_document(r, v) for r, v in zip(batch, vectors)), version)
+def rollback(backend: SearchBackend) -> str:
+    """Make the newest previous version live again; return its name."""
+    previous = [v.name for v in backend.versions() if not v.live]
+    if not previous:
+        raise BackendError("no previous index version to roll back to")
+    backend.promote(previous[-1])
+    return previous[-1]
+
+
+def _flush(backend, encoders, batch, version, counts, cache, use_cache, progress) -> int:
+    vectors, made = embed_records(batch, encoders, cache, use_cache=use_cache)
+    counts.add(made)
+    written = backend.bulk_index((supplier_document(r, v) for r, v in zip(batch, vectors)), version)
     if progress:
         progress(len(batch))
-    return written, embedded + count
+    return written

@@ -11,6 +11,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
+from indexers.cache import EmbeddingCache
 from indexers.documents import schema
 from search.backend import SearchBackend
 from search.documents import Filter
@@ -19,7 +20,7 @@ from search.engine import RankingConfig, SearchEngine
 from search.ranking import DEFAULT_RANKING, retriever_weights
 
 from .extensions import db
-from .models import Supplier
+from .models import EmbeddingCacheEntry, Supplier
 
 EXTENSION = "matchmaker.search"
 INDEX_FOLDER = "search-index"
@@ -65,6 +66,11 @@ def build_service(config, instance_path: str) -> SearchService:
 def _load_dimensions(encoder: Encoder) -> int:
     encoder.model  # a model given by path tells its size only once loaded
     return encoder.dimensions
+
+
+def embedding_cache() -> EmbeddingCache:
+    """The embedding cache in this app's database."""
+    return EmbeddingCache(db.engine, EmbeddingCacheEntry.__table__)
 
 
 def get_search() -> SearchService:

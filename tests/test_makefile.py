@@ -18,7 +18,7 @@ def test_make_setup_twice_loads_the_demo_once_and_keeps_data(tmp_path):
                            capture_output=True, text=True)
     assert first.returncode == 0, first.stderr
     assert "Loaded suppliers: 3200 created" in first.stdout
-    assert "Indexed 3200 suppliers" in first.stdout
+    assert "Indexed 3200 documents" in first.stdout
     for role in ("buyer", "specialist", "admin"):
         assert f"{role}@demo.matchmaker.test" in first.stdout
     assert "password: " in first.stdout

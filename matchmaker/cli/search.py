@@ -3,41 +3,77 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 from sqlalchemy import func, select
 
+from flask import current_app
+
 from indexers.build import build_index
+from indexers.build import rollback as rollback_version
+from indexers.lock import JobLock, LockHeld
 from search.backend import BackendError
 from search.documents import MODES, SearchRequest
 
 from ..dataio.exporter import iter_suppliers
 from ..extensions import db
 from ..models import Supplier
-from ..search_service import get_search, load_in_order, parse_filter
+from ..search_service import embedding_cache, get_search, load_in_order, parse_filter
+
+LOCK_FILE = "reindex.lock"
+
+
+EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the lock; try again later
 
 
 @click.command("reindex")
+@click.option("--full", is_flag=True, help="Re-embed every profile instead of reusing cached embeddings.")
 @click.option("--batch-size", type=click.IntRange(1, 10_000), default=256, show_default=True,
               help="Suppliers embedded and loaded per batch.")
 @click.option("--keep", type=click.IntRange(0, 100), default=2, show_default=True,
-              help="Previous index versions to keep.")
+              help="Previous index versions to keep for --rollback.")
+@click.option("--rollback", is_flag=True, help="Make the previous index version live again; build nothing.")
 @click.option("--if-missing", is_flag=True, help="Do nothing when a live index exists already.")
-def reindex_command(batch_size: int, keep: int, if_missing: bool) -> None:
-    """Rebuild the search index from the database and swap it in with zero downtime."""
-    service = get_search()
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
+def reindex_command(full: bool, batch_size: int, keep: int, rollback: bool, if_missing: bool, as_json: bool) -> None:
+    """Rebuild the search index from the database and swap it in with zero downtime.
+
+    Only profiles whose text changed are embedded again (the embedding cache
+    has the rest). The new version is verified (document count, a probe
+    query) before the swap; on any failure the live index is left as it was.
+    A second run while one is going exits at once with code 75.
+    """
     try:
-        if if_missing and service.backend.live_version():
-            click.echo(f"The search index is built already ({service.backend.live_version()}).")
-            return
-        expected = db.session.scalar(select(func.count(Supplier.id))) or 0
-        with click.progressbar(length=expected, label="Indexing suppliers", file=sys.stderr,
-                               hidden=not sys.stderr.isatty(), show_pos=True, show_eta=True) as bar:
-            report = build_index(service.backend, service.encoders, iter_suppliers(), expected,
-                                 batch_size=batch_size, keep=keep, progress=bar.update)
+        with JobLock(Path(current_app.instance_path) / LOCK_FILE):
+            summary = run_reindex(full=full, batch_size=batch_size, keep=keep, rollback=rollback,
+                                  if_missing=if_missing)
+    except LockHeld as exc:
+        click.echo(f"Error: {exc}; try again later.", err=True)
+        sys.exit(EXIT_LOCKED)
     except BackendError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(report.summary().capitalize() + ".")
+    click.echo(json.dumps(summary, ensure_ascii=False) if as_json else summary["message"])
+
+
+def run_reindex(*, full: bool = False, batch_size: int = 256, keep: int = 2, rollback: bool = False,
+                if_missing: bool = False) -> dict:
+    """The work behind ``matchmaker reindex``; returns the summary."""
+    service = get_search()
+    backend = service.backend
+    if rollback:
+        version = rollback_version(backend)
+        return {"action": "rollback", "version": version, "message": f"Rolled back: {version} is live again."}
+    if if_missing and backend.live_version():
+        return {"action": "none", "version": backend.live_version(),
+                "message": f"The search index is built already ({backend.live_version()})."}
+    expected = db.session.scalar(select(func.count(Supplier.id))) or 0
+    with click.progressbar(length=expected, label="Indexing suppliers", file=sys.stderr,
+                           hidden=not sys.stderr.isatty(), show_pos=True, show_eta=True,
+                           item_show_func=lambda _: None) as bar:
+        report = build_index(backend, service.encoders, iter_suppliers(), expected, cache=embedding_cache(),
+                             use_cache=not full, batch_size=batch_size, keep=keep, progress=bar.update)
+    return {"action": "build", **report.as_dict(), "message": "Indexed " + report.summary() + "."}
 
 
 @click.command("search")

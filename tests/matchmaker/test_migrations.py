@@ -7,7 +7,8 @@ from sqlalchemy import inspect
 from matchmaker.extensions import db as _db
 from tests.conftest import reset_database
 
-TABLES = {"suppliers", "products", "buyer_requests", "matches", "users", "audit_events"}
+TABLES = {"suppliers", "products", "buyer_requests", "matches", "users", "audit_events", "embedding_cache",
+          "search_outbox"}
 
 
 def test_upgrade_from_empty_database_matches_the_models(app):

@@ -30,7 +30,7 @@ def catalog(make_supplier):
 def indexed(runner, catalog):
     result = runner.invoke(args=["reindex"])
     assert result.exit_code == 0, result.output
-    assert "Indexed 15 suppliers" in result.output
+    assert "Indexed 15 documents" in result.output
     return catalog
 
 

