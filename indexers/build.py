@@ -85,17 +85,21 @@ def build_index(backend: SearchBackend, encoders: Mapping[str, Encoder], records
 
 
 def drop_old_versions(backend: SearchBackend, keep: int) -> list[str]:
-    """Drop all but the ``keep`` newest versions that are not live; return their names."""
-    previous = [v.name for v in backend.versions() if not v.live]  # oldest first
-    dropped = previous[:max(0, len(previous) - keep)]
+    """Drop all but the ``keep`` newest previous versions, and leftovers of builds that never finished.
+
+    Call it holding the reindex lock: an unfinished version is then never one being built.
+    """
+    versions = [v for v in backend.versions() if not v.live]  # oldest first
+    finished = [v.name for v in versions if v.promoted]
+    dropped = [v.name for v in versions if not v.promoted] + finished[:max(0, len(finished) - keep)]
     for name in dropped:
         backend.drop_version(name)
     return dropped
 
 
 def rollback(backend: SearchBackend) -> str:
-    """Make the newest previous version live again; return its name."""
-    previous = [v.name for v in backend.versions() if not v.live]
+    """Make the newest previous finished version live again; return its name."""
+    previous = [v.name for v in backend.versions() if not v.live and v.promoted]
     if not previous:
         raise BackendError("no previous index version to roll back to")
     backend.promote(previous[-1])

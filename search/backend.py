@@ -22,11 +22,12 @@ NOT_BUILT = "the search index has not been built yet (run 'matchmaker reindex')"
 
 
 class VersionInfo(NamedTuple):
-    """One index version."""
+    """One index version; ``promoted`` once it has ever been live (a finished, verified build)."""
 
     name: str
     live: bool
     documents: int
+    promoted: bool = False
 
 
 class SearchBackend(Protocol):

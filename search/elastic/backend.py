@@ -62,9 +62,11 @@ class ElasticsearchBackend:
     @_reachable
     def versions(self) -> list[VersionInfo]:
         """Every version index, oldest first, marking the live one."""
-        names = sorted(self.client.indices.get(index=f"{self.alias}-v*", allow_no_indices=True, expand_wildcards="open"))
+        found = self.client.indices.get(index=f"{self.alias}-v*", allow_no_indices=True, expand_wildcards="open")
         live = self.live_version()
-        return [VersionInfo(name, name == live, self.client.count(index=name)["count"]) for name in names]
+        return [VersionInfo(name, name == live, self.client.count(index=name)["count"],
+                            bool(found[name].get("mappings", {}).get("_meta", {}).get("promoted")))
+                for name in sorted(found)]
 
     @_reachable
     def live_version(self) -> str | None:
@@ -79,6 +81,7 @@ class ElasticsearchBackend:
     def promote(self, version: str) -> None:
         """Give ``version`` serving settings, then move the alias to it in one atomic call."""
         self.client.indices.put_settings(index=version, settings=bodies.serving_settings(self.replicas))
+        self.client.indices.put_mapping(index=version, meta={"promoted": True})  # fit for rollback
         self.client.indices.refresh(index=version)
         self.client.indices.update_aliases(actions=bodies.alias_actions(self.alias, self.live_version(), version))
 

@@ -58,9 +58,12 @@ class EmbeddedBackend:
         if not self._versions_dir.exists():
             return []
         live = self.live_version()
-        return [VersionInfo(path.name, path.name == live, self._version(path.name).count())
-                for path in sorted(self._versions_dir.iterdir())
-                if (path / store.FILE).exists()]
+        infos = []
+        for path in sorted(self._versions_dir.iterdir()):
+            if (path / store.FILE).exists():
+                opened = self._version(path.name)
+                infos.append(VersionInfo(path.name, path.name == live, opened.count(), opened.promoted()))
+        return infos
 
     def live_version(self) -> str | None:
         """The version searches use, or None before the first promote."""
@@ -73,6 +76,7 @@ class EmbeddedBackend:
         """Point the live pointer at ``version`` in one atomic rename."""
         if not (self._versions_dir / version / store.FILE).exists():
             raise BackendError(f"no index version {version!r}")
+        self._version(version).mark_promoted()
         fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".live-")
         with os.fdopen(fd, "w") as handle:
             handle.write(version)

@@ -165,6 +165,15 @@ class Version:
             db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
         return removed
 
+    def mark_promoted(self) -> None:
+        """Remember that this version was made live: a finished build, fit for rollback."""
+        with self._write_lock, self.db as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('promoted', '1')")
+
+    def promoted(self) -> bool:
+        """Whether this version has ever been live."""
+        return self.db.execute("SELECT 1 FROM meta WHERE key = 'promoted'").fetchone() is not None
+
     def count(self) -> int:
         """How many documents this version holds."""
         return self.db.execute("SELECT count(*) FROM docs").fetchone()[0]

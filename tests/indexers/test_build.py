@@ -5,7 +5,7 @@ import pytest
 from indexers.build import build_index, embed_batch
 from search.backend import BackendError
 from search.embedded import EmbeddedBackend
-from indexers.documents import schema
+from indexers.documents import schema, supplier_document
 
 KO = {"external_id": "K", "name": "한울", "description": "자동차 와이어 하네스 제조", "industry": "auto-parts"}
 EN = {"external_id": "E", "name": "Hanul", "name_en": "Hanul", "description": "Automotive wire harnesses",
@@ -54,3 +54,15 @@ def test_a_failed_build_leaves_the_live_version_serving(tmp_path):
     with pytest.raises(BackendError, match="holds 2 documents, the database 5"):
         build_index(backend, {"usem3": FakeEncoder("usem3", 4)}, [KO, EN], 5)
     assert backend.live_version() == live and backend.count() == 2
+
+
+def test_leftovers_of_unfinished_builds_are_dropped_and_never_rolled_back_to(tmp_path):
+    from indexers.build import rollback
+    backend = EmbeddedBackend(tmp_path, schema({"usem3": 4}))
+    first = build_index(backend, {"usem3": FakeEncoder("usem3", 4)}, [KO, EN], 2).version
+    crashed = backend.create_version()  # a build killed half-way leaves this behind
+    backend.bulk_index([supplier_document(KO)], crashed)
+    assert [v.promoted for v in backend.versions()] == [True, False]
+    second = build_index(backend, {"usem3": FakeEncoder("usem3", 4)}, [KO, EN], 2, keep=5)
+    assert crashed in second.dropped and first not in second.dropped
+    assert rollback(backend) == first

@@ -99,6 +99,7 @@ def test_build_swap_and_search_send_the_documented_requests(backend):
     backend.promote(version)
     assert sent("PUT", rf"^/{version}/_settings")[0] == {"index": {"number_of_replicas": 0, "refresh_interval": "1s"}}
     assert sent("POST", r"^/_aliases")[0] == {"actions": [{"add": {"index": version, "alias": "mm"}}]}
+    assert sent("PUT", rf"^/{version}/_mapping")[0] == {"_meta": {"promoted": True}}
     assert backend.live_version() == version and backend.count() == 3
 
     result = SearchEngine(backend).search(SearchRequest(
