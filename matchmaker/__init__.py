@@ -32,6 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions of :mod:`matchmaker.extensions` to ``app``."""
     from . import models  # noqa: F401  (tables must be known before Alembic looks)
+    from . import search_sync
     from .auth import access, loader
     from .extensions import csrf, db, login_manager, migrate
 
@@ -41,6 +42,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     loader.init_app(login_manager)
     access.init_app(app)
+    search_sync.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

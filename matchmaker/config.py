@@ -80,6 +80,7 @@ def load_settings(environ: Mapping[str, str] | None = None,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": secure,
         "PAGE_SIZE": 20,
+        "SEARCH_SYNC": True,  # live index sync after every commit that changes suppliers
         # Keep Korean readable in JSON columns (and searchable with LIKE) on every database.
         "SQLALCHEMY_ENGINE_OPTIONS": {"json_serializer": _json_dumps},
     }

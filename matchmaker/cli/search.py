@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import click
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from flask import current_app
 
@@ -18,7 +18,9 @@ from search.documents import MODES, SearchRequest
 
 from ..dataio.exporter import iter_suppliers
 from ..extensions import db
-from ..models import Supplier
+from ..models import SearchOutboxEntry, Supplier
+from ..models._columns import utcnow
+from ..search_sync import drain_outbox
 from ..search_service import embedding_cache, get_search, load_in_order, parse_filter
 
 LOCK_FILE = "reindex.lock"
@@ -67,13 +69,29 @@ def run_reindex(*, full: bool = False, batch_size: int = 256, keep: int = 2, rol
     if if_missing and backend.live_version():
         return {"action": "none", "version": backend.live_version(),
                 "message": f"The search index is built already ({backend.live_version()})."}
+    started_at = utcnow()
     expected = db.session.scalar(select(func.count(Supplier.id))) or 0
     with click.progressbar(length=expected, label="Indexing suppliers", file=sys.stderr,
                            hidden=not sys.stderr.isatty(), show_pos=True, show_eta=True,
                            item_show_func=lambda _: None) as bar:
         report = build_index(backend, service.encoders, iter_suppliers(), expected, cache=embedding_cache(),
                              use_cache=not full, batch_size=batch_size, keep=keep, progress=bar.update)
-    return {"action": "build", **report.as_dict(), "message": "Indexed " + report.summary() + "."}
+    # Queued changes older than this build are in it; newer ones (made while it ran) are applied now.
+    with db.engine.begin() as connection:
+        connection.execute(delete(SearchOutboxEntry.__table__).where(SearchOutboxEntry.created_at < started_at))
+    applied, queued = drain_outbox()
+    return {"action": "build", **report.as_dict(), "outbox_applied": applied, "outbox_queued": queued,
+            "message": "Indexed " + report.summary() + "."}
+
+
+@click.command("sync")
+def sync_command() -> None:
+    """Apply search index changes queued while the search backend was failing."""
+    applied, queued = drain_outbox()
+    if queued:
+        raise click.ClickException(f"{queued} change(s) still queued: the search backend is failing "
+                                   "(see search_outbox.last_error); nothing was lost")
+    click.echo(f"Applied {applied} queued change(s)." if applied else "Nothing queued.")
 
 
 @click.command("search")

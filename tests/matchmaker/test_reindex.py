@@ -30,13 +30,29 @@ def test_unchanged_data_embeds_nothing_the_second_time(runner, db, make_supplier
     assert set(second) >= {"documents", "embedded", "from_cache", "seconds", "version"}
 
 
-def test_editing_one_supplier_re_embeds_exactly_one_text(runner, db, make_supplier):
+def cache_size(db):
+    return db.session.scalar(select(func.count()).select_from(EmbeddingCacheEntry))
+
+
+def test_editing_one_supplier_re_embeds_exactly_one_text(app, runner, db, make_supplier):
     korean = make_supplier(**KOREAN)
     make_supplier(**ENGLISH)
     reindex(runner)
+    before = cache_size(db)
+    app.config["SEARCH_SYNC"] = False  # the nightly job alone, as if the edit came in while sync was off
     korean.description = "자동차 와이어 하네스와 커넥터를 생산합니다."
     db.session.commit()
-    assert reindex(runner)["embedded"] == 1
+    assert reindex(runner)["embedded"] == 1 and cache_size(db) == before + 1
+
+
+def test_live_sync_embeds_the_edit_once_and_the_nightly_run_reuses_it(runner, db, make_supplier):
+    korean = make_supplier(**KOREAN)
+    reindex(runner)
+    before = cache_size(db)
+    korean.description = "자동차 와이어 하네스와 커넥터를 생산합니다."
+    db.session.commit()  # live sync embeds the new text after the commit
+    assert cache_size(db) == before + 1
+    assert reindex(runner)["embedded"] == 0
 
 
 def test_full_re_embeds_everything(runner, make_supplier):
