@@ -34,9 +34,14 @@ csrf = CSRFProtect()
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """SQLite leaves foreign keys (and so ON DELETE CASCADE) off unless asked, per connection."""
+    """SQLite leaves foreign keys (and so ON DELETE CASCADE) off unless asked, per connection.
+
+    WAL lets the reindex stream suppliers while the embedding cache and web
+    requests write: in SQLite's default journal mode an open reader blocks every commit.
+    """
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()

@@ -1,10 +1,12 @@
 """Catalog pages: the browsable supplier list and one supplier's profile."""
-from flask import Blueprint, abort, current_app, flash, render_template, request
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from ..auth.access import roles_required
 from ..domain import INDUSTRIES
 from ..extensions import db
-from ..models import Supplier
+from ..models import Supplier, record_event
+from .forms import SupplierForm, split_list
 from search.backend import BackendError
 from search.documents import MODES
 
@@ -47,3 +49,27 @@ def supplier(supplier_id: int):
     if row is None:
         abort(404)
     return render_template("catalog/supplier.html", supplier=row)
+
+
+@bp.route("/suppliers/<int:supplier_id>/edit", methods=["GET", "POST"])
+@roles_required("specialist", "admin")
+def edit_supplier(supplier_id: int):
+    """Correct a supplier's profile; the search index follows after the commit."""
+    row = db.session.get(Supplier, supplier_id)
+    if row is None:
+        abort(404)
+    form = SupplierForm(obj=row)
+    if request.method == "GET":
+        form.capabilities.data = ", ".join(row.capabilities or [])
+        form.certifications.data = ", ".join(row.certifications or [])
+    if form.validate_on_submit():
+        row.name, row.name_en = form.name.data.strip(), (form.name_en.data or "").strip() or None
+        row.industry, row.region = form.industry.data, (form.region.data or "").strip() or None
+        row.description = form.description.data.strip()
+        row.capabilities, row.certifications = split_list(form.capabilities.data), split_list(form.certifications.data)
+        row.smart_factory_level = form.smart_factory_level.data
+        record_event("supplier.edit", actor=current_user, entity_type="supplier", entity_id=row.external_id)
+        db.session.commit()
+        flash("Profile saved.", "success")
+        return redirect(url_for("catalog.supplier", supplier_id=row.id))
+    return render_template("catalog/edit.html", form=form, supplier=row)

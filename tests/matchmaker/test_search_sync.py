@@ -96,3 +96,24 @@ def test_the_nightly_reindex_drains_the_outbox(app, runner, db, indexed, make_su
 def test_nothing_to_sync_before_the_first_build(runner, db, make_supplier):
     make_supplier(external_id="EARLY", description="before any index")
     assert db.session.scalar(select(func.count(SearchOutboxEntry.id))) == 0
+
+
+def test_a_web_edit_is_searchable_right_after_saving(client, auth, users, runner, db, indexed):
+    from tests.conftest import csrf_token
+    supplier = db.session.scalar(select(Supplier).where(Supplier.external_id == "BASE"))
+    auth.login("buyer@example.com")
+    assert client.get(f"/suppliers/{supplier.id}/edit").status_code == 403
+    auth.logout()
+    auth.login("specialist@example.com")
+    page = client.get(f"/suppliers/{supplier.id}/edit").get_data(as_text=True)
+    response = client.post(f"/suppliers/{supplier.id}/edit", data={
+        "csrf_token": csrf_token(page), "name": "기준", "name_en": "Baseline", "industry": "machinery",
+        "description": "Titanium forgings for aerospace", "capabilities": "forging, heat treatment",
+        "certifications": "AS9100, AS9100", "smart_factory_level": "4"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    edited = db.session.get(Supplier, supplier.id)
+    assert edited.certifications == ["AS9100"] and edited.smart_factory_level == 4
+    assert found(runner, "titanium") == ["BASE"]
+    html = client.get("/?q=titanium&mode=lexical").get_data(as_text=True)
+    assert "<mark>Titanium</mark>" in html

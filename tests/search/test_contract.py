@@ -7,7 +7,7 @@ import pytest
 
 from search.backend import BackendError
 from search.documents import Document, Filter, SearchRequest
-from search.engine import RankingConfig, SearchEngine
+from search.engine import SearchEngine
 
 
 def vec(*hot):

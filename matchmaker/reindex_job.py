@@ -1,0 +1,51 @@
+"""The nightly reindex job behind ``matchmaker reindex`` (the scheduler and a person call the same function)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import delete, func, select
+
+from indexers.build import build_index
+from indexers.build import rollback as rollback_version
+
+from .dataio.exporter import iter_suppliers
+from .extensions import db
+from .models import SearchOutboxEntry, Supplier
+from .models._columns import utcnow
+from .search_service import embedding_cache, get_search
+from .search_sync import drain_outbox
+
+LOCK_FILE = "reindex.lock"
+
+
+def run_reindex(*, full: bool = False, batch_size: int = 256, keep: int = 2, rollback: bool = False,
+                if_missing: bool = False, progress: Callable[[int, int], None] | None = None) -> dict:
+    """The work behind ``matchmaker reindex`` (call it holding the job lock); returns the summary.
+
+    ``progress(done, total)`` is called after each loaded batch.
+    """
+    service = get_search()
+    backend = service.backend
+    if rollback:
+        version = rollback_version(backend)
+        return {"action": "rollback", "version": version, "message": f"Rolled back: {version} is live again."}
+    if if_missing and backend.live_version():
+        return {"action": "none", "version": backend.live_version(),
+                "message": f"The search index is built already ({backend.live_version()})."}
+    started_at = utcnow()
+    expected = db.session.scalar(select(func.count(Supplier.id))) or 0
+    done = 0
+
+    def advance(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress:
+            progress(done, expected)
+    report = build_index(backend, service.encoders, iter_suppliers(), expected, cache=embedding_cache(),
+                         use_cache=not full, batch_size=batch_size, keep=keep, progress=advance)
+    # Queued changes older than this build are in it; newer ones (made while it ran) are applied now.
+    with db.engine.begin() as connection:
+        connection.execute(delete(SearchOutboxEntry.__table__).where(SearchOutboxEntry.created_at < started_at))
+    applied, queued = drain_outbox()
+    return {"action": "build", **report.as_dict(), "outbox_applied": applied, "outbox_queued": queued,
+            "message": "Indexed " + report.summary() + "."}
