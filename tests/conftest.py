@@ -160,3 +160,24 @@ def make_request(db):
         db.session.commit()
         return row
     return make
+
+
+def run_on_terminal(args: list[str], env: dict, timeout: float = 300):
+    """Run a command with stderr on a pseudo-terminal, as at a shell; return (result, terminal text)."""
+    import pty
+    import subprocess
+
+    leader, follower = pty.openpty()
+    result = subprocess.run(args, env=env, stdout=subprocess.PIPE, stderr=follower, text=True, timeout=timeout)
+    os.close(follower)
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closes with EIO once the child is gone
+            break
+        if not chunk:
+            break
+        screen += chunk
+    os.close(leader)
+    return result, screen.decode(errors="replace")

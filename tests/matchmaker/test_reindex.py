@@ -117,9 +117,10 @@ def test_streaming_many_suppliers_while_the_cache_writes(runner, db, tmp_path):
 
 def test_progress_bar_with_rate_and_eta_on_a_terminal(tmp_path):
     import os
-    import pty
     import subprocess
     import sys
+
+    from tests.conftest import run_on_terminal
     env = dict(os.environ, MATCHMAKER_INSTANCE_PATH=str(tmp_path))
     env.pop("MATCHMAKER_DATABASE_URL", None)
     matchmaker = str(Path(sys.executable).parent / "matchmaker")
@@ -128,20 +129,6 @@ def test_progress_bar_with_rate_and_eta_on_a_terminal(tmp_path):
     data.write_bytes(b"\n".join(demo.read_bytes().splitlines()[:40]) + b"\n")
     for args in (["db", "upgrade"], ["import", "suppliers", str(data)]):
         subprocess.run([matchmaker, *args], env=env, check=True, capture_output=True)
-    leader, follower = pty.openpty()
-    result = subprocess.run([matchmaker, "reindex", "--batch-size", "10"], env=env, stdout=subprocess.PIPE,
-                            stderr=follower, text=True, timeout=300)
-    os.close(follower)
-    screen = b""
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        screen += chunk
-    os.close(leader)
+    result, text = run_on_terminal([matchmaker, "reindex", "--batch-size", "10"], env)
     assert result.returncode == 0 and result.stdout.startswith("Indexed 40 documents")
-    text = screen.decode(errors="replace")
     assert "suppliers/s" in text and "40/40" in text

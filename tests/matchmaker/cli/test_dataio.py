@@ -59,10 +59,11 @@ def test_help_explains_the_all_or_nothing_rule(runner):
 def test_progress_bar_on_a_terminal(tmp_path):
     """Run the real command with stderr on a pseudo-terminal, as a person at a shell would."""
     import os
-    import pty
     import subprocess
     import sys
     from pathlib import Path
+
+    from tests.conftest import run_on_terminal
 
     records = [{**GOOD, "external_id": f"S{i}"} for i in range(50)]
     path = write(tmp_path, *records)
@@ -70,20 +71,7 @@ def test_progress_bar_on_a_terminal(tmp_path):
     env.pop("MATCHMAKER_DATABASE_URL", None)
     matchmaker = str(Path(sys.executable).parent / "matchmaker")
     subprocess.run([matchmaker, "db", "upgrade"], env=env, capture_output=True, check=True)
-    leader, follower = pty.openpty()
-    result = subprocess.run([matchmaker, "import", "suppliers", path], env=env, stdout=subprocess.PIPE,
-                            stderr=follower, text=True, timeout=60)
-    os.close(follower)
-    terminal = b""
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        terminal += chunk
-    os.close(leader)
+    result, terminal = run_on_terminal([matchmaker, "import", "suppliers", path], env, timeout=60)
     assert result.returncode == 0
     assert "suppliers: 50 created" in result.stdout
-    assert b"Importing suppliers" in terminal and b"50/50" in terminal
+    assert "Importing suppliers" in terminal and "50/50" in terminal
