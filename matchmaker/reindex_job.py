@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timezone
 
 from sqlalchemy import delete, func, select
 
@@ -13,7 +14,7 @@ from .extensions import db
 from .models import SearchOutboxEntry, Supplier
 from .models._columns import utcnow
 from .search_service import embedding_cache, get_search
-from .search_sync import drain_outbox
+from .search_sync import apply_changes, drain_outbox
 
 LOCK_FILE = "reindex.lock"
 
@@ -41,11 +42,34 @@ def run_reindex(*, full: bool = False, batch_size: int = 256, keep: int = 2, rol
         done += count
         if progress:
             progress(done, expected)
-    report = build_index(backend, service.encoders, iter_suppliers(), expected, cache=embedding_cache(),
+    streamed: set[str] = set()
+
+    def stream():
+        for record in iter_suppliers():
+            streamed.add(record["external_id"])
+            yield record
+    report = build_index(backend, service.encoders, stream(), expected, cache=embedding_cache(),
                          use_cache=not full, batch_size=batch_size, keep=keep, progress=advance)
+    catch_up(streamed, started_at)
     # Queued changes older than this build are in it; newer ones (made while it ran) are applied now.
     with db.engine.begin() as connection:
         connection.execute(delete(SearchOutboxEntry.__table__).where(SearchOutboxEntry.created_at < started_at))
     applied, queued = drain_outbox()
     return {"action": "build", **report.as_dict(), "outbox_applied": applied, "outbox_queued": queued,
             "message": "Indexed " + report.summary() + "."}
+
+
+def catch_up(streamed: set[str], started_at) -> None:
+    """Apply what changed while the build streamed: live sync wrote it to the version now replaced."""
+    rows = db.session.execute(select(Supplier.external_id, Supplier.updated_at)).all()
+    present = {external_id for external_id, _ in rows}
+    changes = {external_id: "upsert" for external_id, updated in rows
+               if _aware(updated) >= started_at or external_id not in streamed}
+    changes.update({external_id: "delete" for external_id in streamed - present})
+    if changes:
+        apply_changes(changes)
+
+
+def _aware(moment):
+    # SQLite hands back naive datetimes for timezone-aware columns; they were written in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

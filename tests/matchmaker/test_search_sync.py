@@ -117,3 +117,25 @@ def test_a_web_edit_is_searchable_right_after_saving(client, auth, users, runner
     assert found(runner, "titanium") == ["BASE"]
     html = client.get("/?q=titanium&mode=lexical").get_data(as_text=True)
     assert "<mark>Titanium</mark>" in html
+
+
+def test_changes_made_while_a_reindex_streams_reach_the_new_version(app, runner, db, indexed, make_supplier,
+                                                                    monkeypatch):
+    """Live sync writes to the version being replaced; the job catches up after the swap."""
+    doomed = make_supplier(external_id="DOOMED", name="삭제", description="obsolete gaskets")
+    import indexers.build as build
+    original = build._flush
+
+    def flush_then_edit(backend, encoders, batch, version, *args):
+        written = original(backend, encoders, batch, version, *args)
+        if not getattr(flush_then_edit, "done", False):
+            flush_then_edit.done = True  # after the first batch has streamed past every supplier
+            db.session.delete(db.session.get(Supplier, doomed.id))
+            db.session.add(Supplier(external_id="FRESH", name="신규", description="sapphire windows",
+                                    industry="materials"))
+            db.session.commit()
+        return written
+    monkeypatch.setattr(build, "_flush", flush_then_edit)
+    result = runner.invoke(args=["reindex", "--json"])
+    assert result.exit_code == 0, result.output
+    assert found(runner, "gaskets") == [] and found(runner, "sapphire") == ["FRESH"]
