@@ -37,12 +37,6 @@ class BuildReport:
         return {**asdict(self), "seconds": round(self.seconds, 3)}
 
 
-def embed_batch(records: list[Mapping[str, Any]], encoders: Mapping[str, Encoder]):
-    """Vectors for records without a cache (tests and one-off tools)."""
-    vectors, counts = embed_records(records, encoders)
-    return vectors, counts.embedded
-
-
 def verify(backend: SearchBackend, version: str, expected: int, probe: Mapping[str, Any] | None) -> None:
     """Refuse a version that holds the wrong number of documents or cannot answer a probe query."""
     count = backend.count(version)

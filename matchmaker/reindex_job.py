@@ -14,7 +14,7 @@ from .extensions import db
 from .models import SearchOutboxEntry, Supplier
 from .models._columns import utcnow
 from .search_service import embedding_cache, get_search
-from .search_sync import apply_changes, drain_outbox
+from .search_sync import apply_or_enqueue, drain_outbox
 
 LOCK_FILE = "reindex.lock"
 
@@ -67,7 +67,7 @@ def catch_up(streamed: set[str], started_at) -> None:
                if _aware(updated) >= started_at or external_id not in streamed}
     changes.update({external_id: "delete" for external_id in streamed - present})
     if changes:
-        apply_changes(changes)
+        apply_or_enqueue(changes)
 
 
 def _aware(moment):

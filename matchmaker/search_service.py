@@ -5,7 +5,7 @@ rows from SQL in that order.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from flask import current_app
@@ -37,9 +37,7 @@ class SearchService:
     def engine(self, query: str = "") -> SearchEngine:
         """An engine whose weights leave out encoders that cannot read ``query``."""
         weights = retriever_weights(dict(self.ranking.weights), query) if query else dict(self.ranking.weights)
-        ranking = RankingConfig(self.ranking.fusion, self.ranking.rrf_k, weights, self.ranking.window,
-                                self.ranking.max_results)
-        return SearchEngine(self.backend, self.encoders, ranking)
+        return SearchEngine(self.backend, self.encoders, replace(self.ranking, weights=weights))
 
 
 def encoder_names(config) -> list[str]:

@@ -21,6 +21,7 @@ from indexers.embedding import embed_records
 from .dataio.exporter import supplier_record
 from .extensions import db
 from .models import Product, SearchOutboxEntry, Supplier
+from .search_service import embedding_cache, get_search
 
 CHANGES = "matchmaker.search_changes"  # session.info key: {external_id: "upsert" | "delete"}
 
@@ -49,8 +50,12 @@ def forget_changes(session: Session, *_args) -> None:
 def sync_after_commit(session: Session) -> None:
     """``after_commit``: apply the collected changes to the live index; on failure, queue them."""
     changes = session.info.pop(CHANGES, None)
-    if not changes or not current_app.config.get("SEARCH_SYNC", True):
-        return
+    if changes and current_app.config.get("SEARCH_SYNC", True):
+        apply_or_enqueue(changes)
+
+
+def apply_or_enqueue(changes: Mapping[str, str]) -> None:
+    """Apply committed changes to the live index; if the backend fails, queue them in the outbox."""
     try:
         apply_changes(changes)
     except Exception as exc:  # noqa: BLE001 - any failure must leave the committed data alone
@@ -63,7 +68,6 @@ def apply_changes(changes: Mapping[str, str]) -> int:
 
     Nothing to do before the first reindex: that build will include them.
     """
-    from .search_service import embedding_cache, get_search
     service = get_search()
     if service.backend.live_version() is None:
         return 0

@@ -47,8 +47,13 @@ def catalog_query(filters: CatalogFilters) -> Select:
     if filters.min_level is not None:
         stmt = stmt.where(Supplier.smart_factory_level >= filters.min_level)
     if filters.certification:
-        # JSON lists are stored as text on both databases; match the quoted item.
-        needle = f'%"{escape_like(filters.certification.lower())}"%'
-        stmt = stmt.where(func.lower(cast(Supplier.certifications, Text)).like(needle, escape="\\"))
+        stmt = stmt.where(has_certification(filters.certification))
     return stmt.order_by(func.coalesce(Supplier.name_en, Supplier.name), Supplier.id)
 
+
+
+def has_certification(name: str):
+    """SQL condition: the supplier lists ``name`` among its certifications, in any letter case."""
+    # JSON lists are stored as text on both databases; match the quoted item.
+    needle = f'%"{escape_like(name.lower())}"%'
+    return func.lower(cast(Supplier.certifications, Text)).like(needle, escape="\\")

@@ -12,7 +12,7 @@ from search.documents import Filter, SearchRequest
 from ..extensions import db
 from ..models import Supplier
 from ..search_service import get_search, load_in_order
-from .queries import CatalogFilters
+from .queries import CatalogFilters, has_certification
 
 
 # Which highlighted fields a result card shows, best first; the name is in the card's title already.
@@ -61,12 +61,13 @@ class SearchPage:
 
 def canonical_certification(text: str) -> str:
     """The spelling the catalog uses for a certification typed in any case (``iso 9001`` → ``ISO 9001``)."""
-    wanted = text.strip().casefold()
-    for certs in db.session.scalars(select(Supplier.certifications)):
-        for cert in certs or []:
-            if cert.casefold() == wanted:
-                return cert
-    return text.strip()
+    wanted = text.strip()
+    # One supplier that lists it is enough to learn the spelling; SQL finds it without reading them all.
+    certs = db.session.scalar(select(Supplier.certifications).where(has_certification(wanted)).limit(1))
+    for cert in certs or []:
+        if cert.casefold() == wanted.casefold():
+            return cert
+    return wanted
 
 
 def engine_filters(filters: CatalogFilters) -> tuple[Filter, ...]:

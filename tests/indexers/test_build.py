@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from indexers.build import build_index, embed_batch
+from indexers.build import build_index
+from indexers.embedding import embed_records
 from search.backend import BackendError
 from search.embedded import EmbeddedBackend
 from indexers.documents import schema, supplier_document
@@ -29,7 +30,8 @@ class FakeEncoder:
 def test_english_only_encoders_skip_korean_profiles_and_korean_text():
     minilm, use = FakeEncoder("minilm", 4), FakeEncoder("usem3", 4)
     bilingual = {**EN, "external_id": "B", "description": "Automotive wire harnesses\n\n자동차 와이어 하네스"}
-    vectors, embedded = embed_batch([KO, EN, bilingual], {"minilm": minilm, "usem3": use})
+    vectors, counts = embed_records([KO, EN, bilingual], {"minilm": minilm, "usem3": use})
+    embedded = counts.embedded
     assert [sorted(v) for v in vectors] == [["usem3"], ["minilm", "usem3"], ["minilm", "usem3"]]
     assert embedded == 4  # MiniLM's text of EN and the bilingual profile is the same: embedded once
     assert all("하네스" not in text for text in minilm.seen)  # MiniLM reads only the English part

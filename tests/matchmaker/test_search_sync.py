@@ -139,3 +139,15 @@ def test_changes_made_while_a_reindex_streams_reach_the_new_version(app, runner,
     result = runner.invoke(args=["reindex", "--json"])
     assert result.exit_code == 0, result.output
     assert found(runner, "gaskets") == [] and found(runner, "sapphire") == ["FRESH"]
+
+
+def test_apply_or_enqueue_queues_on_failure(app, db, monkeypatch):
+    """Live sync and the reindex catch-up share this: a backend failure queues, never raises."""
+    import matchmaker.search_sync as sync
+
+    def down(changes):
+        raise ConnectionError("search cluster down")
+    monkeypatch.setattr(sync, "apply_changes", down)
+    sync.apply_or_enqueue({"X1": "upsert", "X2": "delete"})
+    queued = db.session.execute(select(SearchOutboxEntry.supplier_external_id, SearchOutboxEntry.operation)).all()
+    assert sorted(queued) == [("X1", "upsert"), ("X2", "delete")]
