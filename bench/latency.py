@@ -35,7 +35,7 @@ from search.analysis import analyze  # noqa: E402
 from search.documents import Filter, SearchRequest  # noqa: E402
 from search.embedded import EmbeddedBackend  # noqa: E402
 from search.engine import RankingConfig, SearchEngine  # noqa: E402
-from search.ranking import DEFAULT_RANKING  # noqa: E402
+from matchmaker.matching.profile import load_profile  # noqa: E402
 
 TENDERS = ROOT.parent / "shared" / "datasets" / "canada_buyandsell_tenders" / "tenders_flat.csv"
 RESULTS = ROOT / "bench" / "results"
@@ -90,7 +90,7 @@ def run(size: int, texts: list[str]) -> dict:
                            version, batch_size=2000)
         backend.promote(version)
         report["bulk_load_docs_per_s"] = round(size / (time.perf_counter() - started))
-        engine = SearchEngine(backend, ranking=RankingConfig(DEFAULT_RANKING["fusion"], weights=DEFAULT_RANKING["weights"]))
+        engine = SearchEngine(backend, ranking=load_profile().ranking_config(["lexical", *vectors]))
         filters = (Filter.term("industry", "auto-parts"), Filter.range("smart_factory_level", gte=3))
 
         def request(i, mode, with_filters=False):

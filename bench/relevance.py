@@ -27,13 +27,16 @@ from search.analysis import analyze  # noqa: E402
 from search.embedded import EmbeddedBackend  # noqa: E402
 from search.encoders import SentenceTransformerEncoder, UseEncoder  # noqa: E402
 from search.fusion import linear, rrf  # noqa: E402
-from search.ranking import DEFAULT_RANKING, covers, retriever_weights, text_for  # noqa: E402
+from search.ranking import covers, retriever_weights, text_for  # noqa: E402
+from matchmaker.matching.profile import load_profile  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "datasets" / "benchmarks"
 RESULTS = ROOT / "bench" / "results"
 BENCHMARKS = ("naics-en", "ksic-ko", "ksic-xling")
 DEMO = ROOT / "data" / "demo"  # our own mixed-language catalog; its labels are synthetic, dev only
 WINDOW = 100
+PROFILE = load_profile()  # the served ranking profile
+DEFAULT_RANKING = {"fusion": PROFILE.fusion, "weights": dict(PROFILE.weights)}
 K = 10
 
 

@@ -69,7 +69,9 @@ def supplier_document(record: Mapping[str, Any], vectors: Mapping[str, np.ndarra
     return Document(
         id=record["external_id"],
         text=text_fields(record),
-        keywords={"industry": [record["industry"]], "certifications": list(record.get("certifications") or []),
+        # Canonical ids when the app supplies them ("ISO 9001" for "ISO9001:2015"), else as written.
+        keywords={"industry": [record["industry"]],
+                  "certifications": list(record.get("certification_ids", record.get("certifications")) or []),
                   "export_markets": list(record.get("export_markets") or []),
                   "languages": list(record.get("languages") or []), "hs_codes": hs_codes},
         numbers={name: value for name, value in numbers.items() if value is not None},

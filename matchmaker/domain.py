@@ -25,11 +25,17 @@ STATUS_GRADES = {"shortlisted": 2, "introduced": 2, "won": 3, "rejected": 0}
 
 REQUEST_STATUSES = ("open", "closed")
 
-SMART_FACTORY_LEVELS = {
-    0: "none",
-    1: "basic monitoring",
-    2: "basic monitoring",
-    3: "data-driven control",
-    4: "advanced",
-    5: "autonomous",
+# Korea's smart-factory level scheme for SMEs (Basic 1-2, Intermediate 1-2, Advanced), as
+# level: (short English label, one-sentence explanation naming the tier).
+# Labels must differ: buyers compare suppliers by them.
+SMART_FACTORY_LEVELS: dict[int, tuple[str, str]] = {
+    0: ("none", "No smart-factory systems in production yet."),
+    1: ("digital records",
+        "Basic 1: production records are kept digitally and parts or lots are identified, e.g. by barcode or RFID."),
+    2: ("real-time monitoring", "Basic 2: equipment and output are monitored in real time through sensors."),
+    3: ("data-driven control",
+        "Intermediate 1: collected production data is analysed and used to control the process."),
+    4: ("optimisation", "Intermediate 2: processes are optimised, with simulation used to act before problems occur."),
+    5: ("autonomous operation",
+        "Advanced: the factory monitors, controls and optimises itself, e.g. with AI or a digital twin."),
 }

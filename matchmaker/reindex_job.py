@@ -45,7 +45,7 @@ def run_reindex(*, full: bool = False, batch_size: int = 256, keep: int = 2, rol
     streamed: set[str] = set()
 
     def stream():
-        for record in iter_suppliers():
+        for record in iter_suppliers(for_index=True):
             streamed.add(record["external_id"])
             yield record
     report = build_index(backend, service.encoders, stream(), expected, cache=embedding_cache(),

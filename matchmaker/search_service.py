@@ -10,6 +10,7 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from indexers.cache import EmbeddingCache
 from indexers.documents import schema
@@ -17,9 +18,12 @@ from search.backend import SearchBackend
 from search.documents import Filter
 from search.encoders import Encoder, make_encoder
 from search.engine import RankingConfig, SearchEngine
-from search.ranking import DEFAULT_RANKING, retriever_weights
+from search.ranking import retriever_weights
+from search.synonyms import Synonyms
 
 from .extensions import db
+from .matching.profile import DEFAULT as DEFAULT_PROFILE
+from .matching.profile import RankingProfile, load_profile
 from .models import EmbeddingCacheEntry, Supplier
 
 EXTENSION = "matchmaker.search"
@@ -32,7 +36,21 @@ class SearchService:
 
     backend: SearchBackend
     encoders: dict[str, Encoder]
-    ranking: RankingConfig
+    profile: RankingProfile
+    synonyms: Synonyms | None = None
+
+    @property
+    def ranking(self) -> RankingConfig:
+        """The profile's fusion settings for the configured retrievers."""
+        return self.profile.ranking_config(["lexical", *self.encoders])
+
+    def expand(self, text: str) -> str:
+        """``text`` with its bilingual synonyms, when the profile uses them."""
+        return self.synonyms.expand_query(text) if self.synonyms and text else text
+
+    def english_terms(self, text: str) -> list[str]:
+        """English key terms for Korean ``text`` (from the synonym file)."""
+        return Synonyms.load().english_terms(text)
 
     def engine(self, query: str = "") -> SearchEngine:
         """An engine whose weights leave out encoders that cannot read ``query``."""
@@ -46,19 +64,19 @@ def encoder_names(config) -> list[str]:
 
 
 def build_service(config, instance_path: str) -> SearchService:
-    """Create the backend and (unloaded) encoders that ``config`` asks for."""
+    """Create the backend and (unloaded) encoders that ``config`` asks for, ranked by the served profile."""
+    profile = load_profile(config.get("RANKING_PROFILE", DEFAULT_PROFILE))
+    synonyms = Synonyms.load() if profile.synonyms else None
     encoders = {encoder.id: encoder for encoder in (make_encoder(name) for name in encoder_names(config))}
     index_schema = schema({name: encoder.dimensions or _load_dimensions(encoder) for name, encoder in encoders.items()})
     if config["SEARCH_BACKEND"] == "elasticsearch":
         from search.elastic import ElasticsearchBackend
-        backend = ElasticsearchBackend(config["ELASTICSEARCH_URL"], index_schema, config["ELASTICSEARCH_INDEX"])
+        backend = ElasticsearchBackend(config["ELASTICSEARCH_URL"], index_schema, config["ELASTICSEARCH_INDEX"],
+                                       synonyms=synonyms)
     else:
         from search.embedded import EmbeddedBackend
-        backend = EmbeddedBackend(Path(instance_path) / INDEX_FOLDER, index_schema)
-    ranking = RankingConfig(fusion=DEFAULT_RANKING["fusion"],
-                            weights={name: DEFAULT_RANKING["weights"].get(name, 1.0)
-                                     for name in ["lexical", *encoders]})
-    return SearchService(backend, encoders, ranking)
+        backend = EmbeddedBackend(Path(instance_path) / INDEX_FOLDER, index_schema, synonyms=synonyms)
+    return SearchService(backend, encoders, profile, synonyms)
 
 
 def _load_dimensions(encoder: Encoder) -> int:
@@ -94,10 +112,13 @@ def parse_filter(text: str) -> Filter:
     return Filter.term(field.strip(), values[0]) if len(values) == 1 else Filter.terms(field.strip(), values)
 
 
-def load_in_order(external_ids: list[str]) -> list[Supplier]:
+def load_in_order(external_ids: list[str], with_products: bool = False) -> list[Supplier]:
     """Supplier rows for ``external_ids``, in that order (ids no longer in the database are skipped)."""
     if not external_ids:
         return []
-    rows = db.session.scalars(select(Supplier).where(Supplier.external_id.in_(external_ids))).all()
+    stmt = select(Supplier).where(Supplier.external_id.in_(external_ids))
+    if with_products:
+        stmt = stmt.options(selectinload(Supplier.products))
+    rows = db.session.scalars(stmt).all()
     by_id = {row.external_id: row for row in rows}
     return [by_id[i] for i in external_ids if i in by_id]

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from indexers.documents import supplier_document
 from indexers.embedding import embed_records
 
-from .dataio.exporter import supplier_record
+from .dataio.exporter import index_record
 from .extensions import db
 from .models import Product, SearchOutboxEntry, Supplier
 from .search_service import embedding_cache, get_search
@@ -77,7 +77,7 @@ def apply_changes(changes: Mapping[str, str]) -> int:
     with Session(db.engine) as session:
         rows = session.scalars(select(Supplier).options(selectinload(Supplier.products))
                                .where(Supplier.external_id.in_(upserts))).all() if upserts else []
-        records = [supplier_record(row) for row in rows]
+        records = [index_record(row) for row in rows]
     found = {record["external_id"] for record in records}
     deletes += [external_id for external_id in upserts if external_id not in found]  # deleted since
     if records:

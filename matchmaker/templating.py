@@ -1,19 +1,20 @@
 """Template filters and globals."""
 from flask import Flask, request, url_for
 
-from .domain import INDUSTRIES, SMART_FACTORY_LEVELS
+from .display import (certification, certification_id, certification_label, country_name, display_name,
+                      english_key_terms, english_terms, has_hangul, has_latin, hs_description, language_name,
+                      name_pair, region_en, romanized_name, smart_factory_explanation, smart_factory_label)
+from .domain import INDUSTRIES
+
+# Plain functions from ``display`` that templates use as filters under their own names.
+DISPLAY_FILTERS = (country_name, language_name, region_en, hs_description, romanized_name, display_name, name_pair,
+                   has_hangul, has_latin, smart_factory_label, smart_factory_explanation, english_terms,
+                   english_key_terms, certification, certification_id, certification_label)
 
 
 def industry_label(code: str | None) -> str:
     """English label of an industry code (the code itself if unknown)."""
     return INDUSTRIES.get(code or "", (code or "", ""))[0]
-
-
-def smart_factory_label(level: int | None) -> str:
-    """Human words for a smart-factory level."""
-    if level is None:
-        return "not stated"
-    return f"Level {level} ({SMART_FACTORY_LEVELS.get(level, '?')})"
 
 
 def thousands(number: int | None) -> str:
@@ -31,6 +32,7 @@ def page_url(page: int) -> str:
 def init_app(app: Flask) -> None:
     """Register filters and globals."""
     app.add_template_filter(industry_label)
-    app.add_template_filter(smart_factory_label)
     app.add_template_filter(thousands)
+    for display_filter in DISPLAY_FILTERS:
+        app.add_template_filter(display_filter)
     app.add_template_global(page_url)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from .backend import SearchBackend
 from .documents import Hit, SearchRequest, SearchResult
 from .encoders import Encoder
@@ -32,6 +34,16 @@ class RankingConfig:
         return self.weights.get(name, 1.0)
 
 
+@dataclass
+class Ranking:
+    """All fused candidates of one query, and what produced them."""
+
+    hits: list[Hit]
+    lexical_total: int  # documents the lexical retriever matched in all
+    vectors: dict[str, np.ndarray]  # the query vector per encoder that was asked
+    version: str | None
+
+
 class SearchEngine:
     """Searches one backend with the given encoders and ranking configuration."""
 
@@ -49,29 +61,37 @@ class SearchEngine:
         return {name: encoder.encode_query(request.text) for name, encoder in self.encoders.items()
                 if name in self.backend.schema.vectors and self.ranking.weight(name) > 0}
 
-    def search(self, request: SearchRequest, version: str | None = None) -> SearchResult:
-        """Run ``request`` against ``version`` (the live one by default)."""
+    def rank(self, request: SearchRequest, version: str | None = None) -> Ranking:
+        """Every fused candidate of ``request`` (at least ``window`` per retriever), best first, unhighlighted."""
         version = version or self.backend.live_version()
         n = max(request.offset + request.k, self.ranking.window)
         lists: dict[str, list[tuple[str, float]]] = {}
         lexical_total = 0
         if request.mode in ("lexical", "hybrid") and request.text.strip():
             lists[LEXICAL], lexical_total = self.backend.lexical(request.text, request.filters, n, version)
-        if request.mode in ("vector", "hybrid"):
-            for name, vector in self._vectors(request).items():
-                lists[name] = self.backend.knn(name, vector, request.filters, n, version)
+        vectors = self._vectors(request) if request.mode in ("vector", "hybrid") else {}
+        for name, vector in vectors.items():
+            lists[name] = self.backend.knn(name, vector, request.filters, n, version)
         fused = self._fuse(lists, version)
+        return Ranking(self._hits(fused, lists, 0), lexical_total, vectors, version)
+
+    def search(self, request: SearchRequest, version: str | None = None) -> SearchResult:
+        """Run ``request`` against ``version`` (the live one by default): one highlighted page."""
+        ranking = self.rank(request, version)
         if request.mode == "lexical":
-            total = lexical_total
+            total = ranking.lexical_total
         else:
-            total = min(max(len(fused), lexical_total), self.ranking.max_results)
-        page = fused[request.offset:request.offset + request.k]
-        hits = self._hits(page, lists, request.offset)
-        if request.text.strip() and hits:
+            total = min(max(len(ranking.hits), ranking.lexical_total), self.ranking.max_results)
+        hits = ranking.hits[request.offset:request.offset + request.k]
+        self.highlight(hits, request.text, ranking.version)
+        return SearchResult(hits, total, ranking.version)
+
+    def highlight(self, hits: list[Hit], text: str, version: str | None = None) -> None:
+        """Mark ``text``'s terms in each hit's stored fields (``hit.highlights``)."""
+        if text.strip() and hits:
             sources = self.backend.sources([hit.id for hit in hits], version)
             for hit in hits:
-                hit.highlights = highlight(sources.get(hit.id, {}), request.text)
-        return SearchResult(hits, total, version)
+                hit.highlights = highlight(sources.get(hit.id, {}), text)
 
     def _fuse(self, lists: dict[str, list[tuple[str, float]]], version: str | None) -> list[tuple[str, float]]:
         if len(lists) == 1:

@@ -1,9 +1,9 @@
-"""The served ranking: which retrievers are fused, how, and with what weights (chosen on dev splits).
+"""Which encoders can read which text: facts about encoders that every ranking applies.
 
 Encoders trained on English only (MiniLM) see noise in Korean text: a profile
 without enough Latin-script text gets no vector from them, and a query in
-another script does not ask them. Measurements behind the numbers are in
-``bench/README.md``.
+another script does not ask them. The served weights themselves live in the
+ranking profile (``matchmaker/matching/profiles/``), not here.
 """
 from __future__ import annotations
 
@@ -14,10 +14,6 @@ LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 OTHER_SCRIPT = re.compile(r"[\u0400-\u04ff\u0e00-\u0e7f\u1100-\u11ff\u3040-\u30ff\u3130-\u318f"
                           r"\u3400-\u9fff\uac00-\ud7af]")
 MIN_LATIN_SHARE = 0.3  # Korean-only profiles sit below 0.2 (certificate names, acronyms)
-
-# Linear fusion, equal weights, English-only encoders off for queries they cannot read: within 0.01
-# nDCG@10 of the best setting on the public dev splits and best on the mixed-language demo dev set.
-DEFAULT_RANKING = {"fusion": "linear", "weights": {"lexical": 1.0, "minilm": 1.0, "usem3": 1.0}}
 
 
 def latin_share(text: str) -> float:

@@ -1,12 +1,13 @@
-"""Catalog listing from SQL (the search engine replaces the text match in the search issue)."""
+"""Catalog listing from SQL: browsing without a query, and the fallback when search is down."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, Text, cast, func, or_, select
+from sqlalchemy import Integer, Select, Text, case, cast, exists, func, or_, select
 
+from .. import certifications
 from ..domain import INDUSTRIES
-from ..models import Supplier
+from ..models import Product, Supplier
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,27 @@ def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _present(column):
+    return case((column.is_not(None), 1), else_=0)
+
+
+def _listed(column):
+    # JSON lists are stored as text on both databases; an empty one is "[]".
+    return case((func.coalesce(cast(column, Text), "[]") != "[]", 1), else_=0)
+
+
+def completeness():
+    """SQL score of how much a buyer can learn from a profile: English name, products, certificates…"""
+    has_products = case((exists().where(Product.supplier_id == Supplier.id), 2), else_=0)
+    return cast(has_products + _present(Supplier.name_en) + _present(Supplier.region)
+                + _present(Supplier.smart_factory_level) + _present(Supplier.employees)
+                + _present(Supplier.founded_year) + _present(Supplier.website)
+                + _listed(Supplier.capabilities) + _listed(Supplier.certification_ids)
+                + _listed(Supplier.export_markets) + _listed(Supplier.languages), Integer)
+
+
 def catalog_query(filters: CatalogFilters) -> Select:
-    """Suppliers matching ``filters``, alphabetically by the name buyers read first."""
+    """Suppliers matching ``filters``: the most complete, most recently updated profiles first."""
     stmt = select(Supplier)
     for word in filters.q.split():
         pattern = f"%{escape_like(word.lower())}%"
@@ -48,12 +68,11 @@ def catalog_query(filters: CatalogFilters) -> Select:
         stmt = stmt.where(Supplier.smart_factory_level >= filters.min_level)
     if filters.certification:
         stmt = stmt.where(has_certification(filters.certification))
-    return stmt.order_by(func.coalesce(Supplier.name_en, Supplier.name), Supplier.id)
-
+    return stmt.order_by(completeness().desc(), Supplier.updated_at.desc(), Supplier.id)
 
 
 def has_certification(name: str):
-    """SQL condition: the supplier lists ``name`` among its certifications, in any letter case."""
-    # JSON lists are stored as text on both databases; match the quoted item.
-    needle = f'%"{escape_like(name.lower())}"%'
-    return func.lower(cast(Supplier.certifications, Text)).like(needle, escape="\\")
+    """SQL condition: the supplier holds the certification ``name`` (any spelling of it)."""
+    # JSON lists are stored as text on both databases; match the quoted canonical id.
+    needle = f'%"{escape_like(certifications.parse(name).id)}"%'
+    return cast(Supplier.certification_ids, Text).like(needle, escape="\\")

@@ -14,20 +14,21 @@ from .queries import CatalogFilters, catalog_query
 from .searching import search_page
 
 bp = Blueprint("catalog", __name__)
+MAX_PAGE = 10_000  # deeper pages are refused before any query runs
 
 
 @bp.route("/")
 @roles_required()
 def index():
-    """The catalog: ranked by the search engine for a query, else listed from SQL; filtered, paginated."""
+    """The catalog: ranked and explained by the matching service for a query, else listed from SQL."""
     filters = CatalogFilters.from_args(request.args)
     mode = request.args.get("mode") if request.args.get("mode") in MODES else "hybrid"
     per_page = current_app.config["PAGE_SIZE"]
+    number = request.args.get("page", 1, type=int)
+    if number < 1 or number > MAX_PAGE:
+        abort(404)
     page, searched = None, False
     if filters.q:
-        number = request.args.get("page", 1, type=int)
-        if number < 1:
-            abort(404)
         try:
             page, searched = search_page(filters, mode, number, per_page), True
         except BackendError as exc:
@@ -36,7 +37,7 @@ def index():
         if page is not None and number > page.pages:
             abort(404)
     if page is None:
-        page = db.paginate(catalog_query(filters), per_page=per_page, max_per_page=100)
+        page = db.paginate(catalog_query(filters), page=number, per_page=per_page, max_per_page=100)
     return render_template("catalog/index.html", page=page, filters=filters, industries=INDUSTRIES,
                            mode=mode, searched=searched)
 

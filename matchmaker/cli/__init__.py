@@ -13,11 +13,11 @@ def init_app(app: Flask) -> None:
     """Add our command groups to ``app.cli``."""
     from .dataio import export_command, import_command
     from .demo import demo_group
-    from .search import reindex_command, search_command, sync_command
+    from .search import match_command, reindex_command, search_command, sync_command
     from .users import users_group
 
     for group in (users_group, import_command, export_command, demo_group, reindex_command, search_command,
-                  sync_command):
+                  match_command, sync_command):
         app.cli.add_command(group)
 
 

@@ -6,7 +6,11 @@ from pathlib import Path
 import click
 from flask import current_app
 
+from indexers.lock import LockHeld
+from search.backend import BackendError
+
 from ..demo import generator
+from .search import progress_bar
 from ..demo.loader import DEMO_DIR, DemoError, load_demo, logins_path, read_logins
 
 
@@ -37,12 +41,17 @@ def load_command(data: Path) -> None:
     """
     production = current_app.config["ENV_NAME"] == "production"
     try:
-        report = load_demo(data, with_users=not production)
-    except DemoError as exc:
+        with progress_bar() as progress:
+            report = load_demo(data, with_users=not production, progress=progress)
+    except (DemoError, LockHeld, BackendError) as exc:
         raise click.ClickException(str(exc)) from exc
     if report.existing_suppliers:
         click.echo(f"The catalog has {report.existing_suppliers} suppliers already; demo data not loaded again.")
-    for item in report.reports:
+    for item in report.reports[:1]:
+        click.echo(f"Loaded {item.summary()}")
+    if report.index:
+        click.echo(report.index)
+    for item in report.reports[1:]:
         click.echo(f"Loaded {item.summary()}")
     for email in report.users_created:
         click.echo(f"Created demo account {email}")

@@ -15,7 +15,9 @@ from search.backend import BackendError
 from search.documents import MODES, SearchRequest
 
 from ..reindex_job import LOCK_FILE, run_reindex
-from ..search_service import get_search, load_in_order, parse_filter
+from ..matching.service import match_text
+from ..matching.suggestions import existing_request_ids, open_request_ids, stored_matches, suggest_for_ids
+from ..search_service import parse_filter
 from ..search_sync import drain_outbox
 
 EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the lock; try again later
@@ -89,27 +91,75 @@ def sync_command() -> None:
 @click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True)
 @click.option("--filter", "filters", multiple=True, metavar="FIELD=VALUE",
               help="industry=auto-parts, certifications=ISO 9001, smart_factory_level>=3 (repeatable).")
-@click.option("-k", type=click.IntRange(1, 500), default=10, show_default=True, help="How many results.")
-@click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many results (paging).")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per result, for scripts.")
+@click.option("-k", type=click.IntRange(1, 200), default=10, show_default=True, help="How many results.")
+@click.option("--offset", type=click.IntRange(0, 10_000), default=0, help="Skip this many results (paging).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per result, with its explanation.")
 def search_command(text: str, mode: str, filters: tuple[str, ...], k: int, offset: int, as_json: bool) -> None:
-    """Search the supplier index for TEXT and print the ranked suppliers."""
+    """Rank suppliers for TEXT with the matching service, as the catalog does, and print them with reasons.
+
+    When nothing fits, says so and prints the closest partial matches.
+    """
     try:
         parsed = tuple(parse_filter(item) for item in filters)
-        service = get_search()
-        result = service.engine(text).search(SearchRequest(text=text, filters=parsed, mode=mode, k=k, offset=offset))
+        # -k and --offset need not line up with pages: fetch the pages that cover them.
+        first = offset // k + 1
+        result = match_text(text, parsed, page=first, per_page=k, mode=mode, highlight=False)
+        skip = offset - (first - 1) * k
+        shown = result.items[skip:]
+        if skip and len(shown) < k:
+            shown += match_text(text, parsed, page=first + 1, per_page=k, mode=mode, highlight=False).items
+        shown = shown[:k]
     except (ValueError, BackendError) as exc:
         raise click.ClickException(str(exc)) from exc
-    rows = {row.external_id: row for row in load_in_order([hit.id for hit in result.hits])}
-    for hit in result.hits:
-        row = rows.get(hit.id)
-        name = row.display_name if row else "(no longer in the database)"
-        if as_json:
-            click.echo(json.dumps({"rank": hit.rank, "external_id": hit.id, "name": name, "score": hit.score,
-                                   "lexical_score": hit.lexical_score, "lexical_rank": hit.lexical_rank,
-                                   "vector_scores": hit.vector_scores, "vector_ranks": hit.vector_ranks},
-                                  ensure_ascii=False))
-        else:
-            click.echo(f"{hit.rank:>3}. {hit.id:<16} {hit.score:8.4f}  {name}")
-    if not as_json:
-        click.echo(f"{len(result.hits)} shown of {result.total} ({mode}).", err=True)
+    partial = result.partial if result.fits_nothing else []
+    if result.fits_nothing:
+        click.echo(f"No supplier fits {text!r}; closest partial matches:", err=True)
+    for match in shown or partial:
+        print_match(match, as_json, partial=bool(partial))
+    if not as_json and not result.fits_nothing:
+        click.echo(f"{len(shown)} shown of {result.total} that fit ({mode}).", err=True)
+
+
+def print_match(match, as_json: bool, partial: bool = False) -> None:
+    """One ranked supplier as a table row with its reason, or as one JSON object."""
+    supplier = match.supplier
+    if as_json:
+        click.echo(json.dumps({"rank": match.rank, "external_id": supplier.external_id, "name": supplier.display_name,
+                               "score": round(match.score, 6), "fits": not partial, **match.breakdown(),
+                               "lexical_score": match.hit.lexical_score, "lexical_rank": match.hit.lexical_rank,
+                               "vector_scores": match.hit.vector_scores, "vector_ranks": match.hit.vector_ranks,
+                               "explanation": match.explanation.as_dict() if match.explanation else None},
+                              ensure_ascii=False))
+        return
+    click.echo(f"{match.rank:>3}. {supplier.external_id:<16} {match.score:7.3f}  {supplier.display_name}")
+    if match.explanation:
+        click.echo(f"     {match.explanation.summary}")
+
+
+@click.command("match")
+@click.argument("request_ids", nargs=-1, metavar="[REQUEST_ID]...")
+@click.option("--all", "match_all", is_flag=True, help="Match every open request.")
+@click.option("--show", is_flag=True, help="Also print each request's suggestions with their reasons.")
+def match_command(request_ids: tuple[str, ...], match_all: bool, show: bool) -> None:
+    """Rank suppliers for buyer requests and store the best as suggested matches.
+
+    REQUEST_ID is a request's external id (e.g. RFQ-DEMO-0001). Decisions
+    already made on a request's matches (shortlisted, rejected, graded, noted)
+    are kept; their scores are refreshed.
+    """
+    if bool(request_ids) == match_all:
+        raise click.UsageError("give one or more REQUEST_IDs, or --all")
+    ids = list(request_ids) if request_ids else open_request_ids()
+    known = set(existing_request_ids(ids))
+    if missing := [i for i in ids if i not in known]:
+        raise click.ClickException(f"no request with id {', '.join(missing)}")
+    report = suggest_for_ids(ids)
+    if report.error:
+        raise click.ClickException(report.error)
+    click.echo(report.summary())
+    if show:
+        for external_id in ids:
+            click.echo(f"\n{external_id}:")
+            for match in stored_matches(external_id):
+                click.echo(f"{match.rank or '-':>3}. {match.supplier.external_id:<16} {match.status:<11} "
+                           f"{match.supplier.display_name}\n     {(match.explanation or {}).get('summary', '')}")

@@ -43,17 +43,22 @@ def supplier_record(supplier: Supplier) -> dict[str, Any]:
     return record
 
 
+def index_record(supplier: Supplier) -> dict[str, Any]:
+    """A supplier as the search index reads it: the contract record plus canonical certification ids."""
+    return {**supplier_record(supplier), "certification_ids": list(supplier.certification_ids or [])}
+
+
 def request_record(request: BuyerRequest) -> dict[str, Any]:
     """One buyer request as a contract record."""
     return _compact(request, REQUEST)
 
 
-def iter_suppliers() -> Iterator[dict[str, Any]]:
-    """Every supplier as a record, streamed in id order."""
+def iter_suppliers(for_index: bool = False) -> Iterator[dict[str, Any]]:
+    """Every supplier as a record (``for_index``: as :func:`index_record`), streamed in id order."""
     stmt = (select(Supplier).options(selectinload(Supplier.products)).order_by(Supplier.id)
             .execution_options(yield_per=BATCH))
     for supplier in db.session.scalars(stmt):
-        yield supplier_record(supplier)
+        yield index_record(supplier) if for_index else supplier_record(supplier)
 
 
 def iter_requests() -> Iterator[dict[str, Any]]:

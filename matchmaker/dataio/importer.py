@@ -46,6 +46,8 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     skipped: list[FieldError] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)  # external ids written
+    notes: list[str] = field(default_factory=list)  # what happened after the import (matching)
 
     @property
     def skipped_lines(self) -> int:
@@ -55,7 +57,8 @@ class ImportReport:
     def summary(self) -> str:
         """One line for people."""
         text = f"{self.kind}: {self.created} created, {self.updated} updated"
-        return text + (f", {self.skipped_lines} bad line(s) skipped" if self.skipped else "")
+        text += f", {self.skipped_lines} bad line(s) skipped" if self.skipped else ""
+        return "\n".join([text, *self.notes])
 
 
 def parse(raw_lines: Iterable[bytes], spec, key: Callable[[dict], Any], key_name: str):
@@ -135,6 +138,7 @@ def _upsert(model, records, report: ImportReport, progress: Progress | None,
         else:
             report.updated += 1
         apply(row, record)
+        report.keys.append(record["external_id"])
         if progress:
             progress(1)
 
@@ -163,11 +167,16 @@ def _apply_request(row: BuyerRequest, record: dict) -> None:
 
 
 def import_requests(raw_lines: Iterable[bytes], *, skip_invalid: bool = False,
-                    progress: Progress | None = None) -> ImportReport:
-    """Upsert buyer requests from JSON Lines."""
+                    progress: Progress | None = None, match: bool = True) -> ImportReport:
+    """Upsert buyer requests from JSON Lines, then (``match``) store suggested suppliers for each."""
     good, errors = parse(raw_lines, REQUEST, lambda r: r["external_id"], "external_id")
-    return _run("requests", good, errors, skip_invalid, lambda records, report: _upsert(
+    report = _run("requests", good, errors, skip_invalid, lambda records, report: _upsert(
         BuyerRequest, records, report, progress, _apply_request))
+    if match and report.keys:
+        from ..matching.suggestions import suggest_for_ids  # the matching service imports this package
+
+        report.notes.append(suggest_for_ids(report.keys).summary())
+    return report
 
 
 def _id_map(model, ids: set[str]) -> dict[str, int]:

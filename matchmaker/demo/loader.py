@@ -10,6 +10,8 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import func, select
 
+from indexers.lock import JobLock
+
 from .. import PROJECT_ROOT
 from ..cli.users import create_user
 from ..dataio.importer import ImportReport, import_requests, import_suppliers
@@ -33,6 +35,7 @@ class DemoReport:
     """What loading the demo did."""
 
     reports: list[ImportReport] = field(default_factory=list)
+    index: str | None = None  # what building the search index did
     existing_suppliers: int = 0
     users_created: list[str] = field(default_factory=list)
 
@@ -72,20 +75,34 @@ def ensure_demo_users() -> list[str]:
     return created
 
 
-def load_demo(data_dir: Path = DEMO_DIR, *, with_users: bool = True) -> DemoReport:
-    """Load the demo catalog if the database has no suppliers yet; never overwrite real data."""
+def load_demo(data_dir: Path = DEMO_DIR, *, with_users: bool = True, progress=None) -> DemoReport:
+    """Load the demo catalog if the database has no suppliers yet; never overwrite real data.
+
+    The search index is built (when there is none) before the requests are
+    imported, so every demo request gets its suggested suppliers.
+    """
     report = DemoReport(existing_suppliers=db.session.scalar(select(func.count(Supplier.id))) or 0)
     if report.existing_suppliers == 0:
-        for name, importer in (("suppliers.jsonl", import_suppliers), ("requests.jsonl", import_requests)):
-            path = data_dir / name
+        paths = [data_dir / name for name in ("suppliers.jsonl", "requests.jsonl")]
+        for path in paths:
             if not path.exists():
                 raise DemoError(f"{path} is missing; run 'matchmaker demo generate' to write it")
-            report.reports.append(importer(path.read_bytes().splitlines()))
+        report.reports.append(import_suppliers(paths[0].read_bytes().splitlines()))
+        report.index = build_index_if_missing(progress)
+        report.reports.append(import_requests(paths[1].read_bytes().splitlines()))
     if with_users:
         report.users_created = ensure_demo_users()
         if report.existing_suppliers == 0:
             _give_requests_to_demo_buyer()
     return report
+
+
+def build_index_if_missing(progress=None) -> str:
+    """Build the search index unless a live one exists (holding the reindex lock); return its summary."""
+    from ..reindex_job import LOCK_FILE, run_reindex  # the job imports the search service, loaded late
+
+    with JobLock(Path(current_app.instance_path) / LOCK_FILE):
+        return run_reindex(if_missing=True, progress=progress)["message"]
 
 
 def _give_requests_to_demo_buyer() -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain import STATUS_GRADES
@@ -32,6 +34,10 @@ class Match(db.Model):
     score: Mapped[float | None] = mapped_column(Float)
     lexical_score: Mapped[float | None] = mapped_column(Float)
     vector_score: Mapped[float | None] = mapped_column(Float)
+    relevance: Mapped[float | None] = mapped_column(Float)  # retrieval alone, before fit signals
+    # The matching service's reasons and score breakdown when it last ranked this pair.
+    explanation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    matched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     status: Mapped[str] = mapped_column(String(16), default="suggested")
     # An explicit relevance grade (imported judgments); otherwise derived from status.
     grade: Mapped[int | None] = mapped_column(Integer)

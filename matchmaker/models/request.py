@@ -34,6 +34,7 @@ class BuyerRequest(db.Model):
     industry: Mapped[str | None] = mapped_column(String(32), index=True)
     quantity: Mapped[int | None] = mapped_column(Integer)
     unit: Mapped[str | None] = mapped_column(String(20))
+    # As the buyer wrote them; matching reads them through the certification normalizer.
     required_certifications: Mapped[list[str]] = mapped_column(JSON, default=list)
     max_lead_time_days: Mapped[int | None] = mapped_column(Integer)
     target_unit_price_usd: Mapped[float | None] = mapped_column(Float)

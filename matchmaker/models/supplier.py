@@ -4,7 +4,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, CheckConstraint, DateTime, Float, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from .. import certifications as certs
 
 from ..extensions import db
 from ._columns import utcnow
@@ -26,7 +28,9 @@ class Supplier(db.Model):
     industry: Mapped[str] = mapped_column(String(32), index=True)
     region: Mapped[str | None] = mapped_column(String(100))
     capabilities: Mapped[list[str]] = mapped_column(JSON, default=list)
-    certifications: Mapped[list[str]] = mapped_column(JSON, default=list)
+    certifications: Mapped[list[str]] = mapped_column(JSON, default=list)  # as written, shown to people
+    # Canonical ids of the certifications held (not those applied for): what filters and fit signals use.
+    certification_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     smart_factory_level: Mapped[int | None] = mapped_column(Integer)
     employees: Mapped[int | None] = mapped_column(Integer)
     founded_year: Mapped[int | None] = mapped_column(Integer)
@@ -40,6 +44,12 @@ class Supplier(db.Model):
 
     products: Mapped[list[Product]] = relationship(
         back_populates="supplier", cascade="all, delete-orphan", order_by="Product.position")
+
+    @validates("certifications")
+    def _normalize_certifications(self, _key, value):
+        # One place keeps the canonical ids in step, whoever writes the list (import, form, CLI).
+        self.certification_ids = certs.canonical_list(value or [])
+        return list(value or [])
 
     @property
     def display_name(self) -> str:

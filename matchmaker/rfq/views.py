@@ -7,6 +7,7 @@ from ..auth.access import roles_required
 from ..domain import REQUEST_STATUSES
 from ..extensions import db
 from ..models import BuyerRequest, Match, record_event
+from ..matching.suggestions import suggest
 from .forms import RequestForm
 
 bp = Blueprint("rfq", __name__)
@@ -54,6 +55,9 @@ def new():
         db.session.flush()
         record_event("request.create", actor=current_user, entity_type="request", entity_id=row.external_id)
         db.session.commit()
+        matched = suggest([row])
+        if matched.error:
+            current_app.logger.warning("request %s saved, matching skipped: %s", row.external_id, matched.error)
         flash("Your request is posted. Our sales team will propose suppliers.", "success")
         return redirect(url_for("rfq.detail", request_id=row.id))
     return render_template("rfq/new.html", form=form)

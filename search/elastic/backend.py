@@ -3,7 +3,9 @@
 Versions are indices named ``PREFIX-v<time>-<random>``; the live one is the
 index behind the alias ``PREFIX``, swapped with one atomic ``_aliases`` call.
 A new version loads with replicas 0 and refresh off, then gets its serving
-settings back before the swap (as warehouse's reindex does).
+settings back before the swap (as warehouse's reindex does). Synonyms are
+part of an index's settings: a version built with them keeps them, so
+changing the synonym file takes effect with the next version (a reindex).
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from elasticsearch import Elasticsearch, helpers
 
 from ..backend import NOT_BUILT, BackendError, VersionInfo
 from ..documents import Document, Filter, IndexSchema
+from ..synonyms import Synonyms
 from . import bodies
 
 
@@ -39,9 +42,11 @@ class ElasticsearchBackend:
     name = "elasticsearch"
 
     def __init__(self, url: str, schema: IndexSchema, prefix: str = "matchmaker-suppliers", *,
-                 replicas: int = 0, timeout: float = 10.0, client: Elasticsearch | None = None):
+                 replicas: int = 0, timeout: float = 10.0, client: Elasticsearch | None = None,
+                 synonyms: Synonyms | None = None):
         self.url = url
         self.schema = schema
+        self.synonyms = synonyms
         self.alias = prefix
         self.replicas = replicas
         self.client = client or Elasticsearch(url, request_timeout=timeout, max_retries=2, retry_on_timeout=True)
@@ -55,8 +60,10 @@ class ElasticsearchBackend:
     def create_version(self) -> str:
         """Create an empty index for a new version, set up for bulk loading."""
         name = f"{self.alias}-v" + datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S%f-") + secrets.token_hex(3)
-        self.client.indices.create(index=name, mappings=bodies.mapping(self.schema),
-                                   settings=bodies.build_settings())
+        rules = self.synonyms.solr_lines() if self.synonyms else None
+        self.client.indices.create(
+            index=name, settings=bodies.build_settings(synonyms=rules),
+            mappings=bodies.mapping(self.schema, search_analyzer=bodies.SEARCH_ANALYZER if rules else None))
         return name
 
     @_reachable

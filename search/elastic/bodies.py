@@ -4,6 +4,14 @@ Text fields use the built-in ``cjk`` analyzer, which :mod:`search.analysis`
 mirrors. Vectors are ``dense_vector`` with explicit ``index_options``
 (``int8_hnsw``: since 9.1 a 384-dimension field would otherwise default to
 1-bit ``bbq_hnsw``) and ``dot_product`` similarity on normalized vectors.
+
+With synonyms, text fields keep ``cjk`` for indexing and search with
+``cjk_synonyms``: the same chain rebuilt as a custom analyzer (standard
+tokenizer, cjk_width, lowercase, cjk_bigram, the cjk stop words) ending in a
+``synonym_graph`` filter with the rules inline. Query time only, so documents
+are indexed as written; multi-word synonyms become phrase queries (the
+match query's ``auto_generate_synonyms_phrase_query``), as the embedded
+backend adds them as FTS5 phrases.
 """
 from __future__ import annotations
 
@@ -11,19 +19,27 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..analysis import STOP_WORDS
 from ..documents import Document, Filter, IndexSchema
 
 ANALYZER = "cjk"
+SEARCH_ANALYZER = "cjk_synonyms"  # cjk plus synonym_graph, for queries only
+SYNONYM_FILTER = "ko_en_synonyms"
 INDEX_OPTIONS = {"type": "int8_hnsw", "m": 16, "ef_construction": 100}
 SIMILARITY = "dot_product"  # vectors are L2-normalized, so this is cosine
 MAX_CANDIDATES = 10_000  # Elasticsearch's ceiling for num_candidates
 
 
-def mapping(schema: IndexSchema, index_options: dict | None = None) -> dict:
-    """The index mapping for ``schema``: strict, vectors kept out of ``_source``."""
+def mapping(schema: IndexSchema, index_options: dict | None = None, search_analyzer: str | None = None) -> dict:
+    """The index mapping for ``schema``: strict, vectors kept out of ``_source``.
+
+    Text fields are indexed with ``cjk`` and, when ``search_analyzer`` is given, searched with it.
+    """
     properties: dict[str, dict] = {"id": {"type": "keyword"}}
     for name in schema.text_fields:
         properties[name] = {"type": "text", "analyzer": ANALYZER}
+        if search_analyzer:
+            properties[name]["search_analyzer"] = search_analyzer
     for name in schema.keyword_fields:
         properties[name] = {"type": "keyword"}
     for name in schema.numeric_fields:
@@ -34,9 +50,27 @@ def mapping(schema: IndexSchema, index_options: dict | None = None) -> dict:
     return {"dynamic": "strict", "_source": {"excludes": list(schema.vectors)}, "properties": properties}
 
 
-def build_settings(shards: int = 1) -> dict:
-    """Settings while bulk loading: no replicas, no refresh (restored before the alias swap)."""
-    return {"number_of_shards": shards, "number_of_replicas": 0, "refresh_interval": "-1"}
+def synonym_analysis(rules: Sequence[str]) -> dict:
+    """``analysis`` settings defining :data:`SEARCH_ANALYZER` with ``rules`` (Solr format) inline."""
+    return {
+        "filter": {
+            "cjk_stop": {"type": "stop", "stopwords": sorted(STOP_WORDS)},
+            # lenient: a rule whose words all analyze away (stop words) is skipped, not fatal to the index.
+            SYNONYM_FILTER: {"type": "synonym_graph", "synonyms": list(rules), "lenient": True},
+        },
+        "analyzer": {SEARCH_ANALYZER: {
+            "type": "custom", "tokenizer": "standard",
+            # The synonym filter comes last, so its rules are analyzed by the whole cjk chain before it.
+            "filter": ["cjk_width", "lowercase", "cjk_bigram", "cjk_stop", SYNONYM_FILTER]}},
+    }
+
+
+def build_settings(shards: int = 1, synonyms: Sequence[str] | None = None) -> dict:
+    """Settings while bulk loading: no replicas, no refresh (restored before the alias swap), and synonyms if any."""
+    settings: dict = {"number_of_shards": shards, "number_of_replicas": 0, "refresh_interval": "-1"}
+    if synonyms:
+        settings["analysis"] = synonym_analysis(synonyms)
+    return settings
 
 
 def serving_settings(replicas: int) -> dict:

@@ -8,6 +8,10 @@ Layout::
 A new version is built in its own folder while readers keep using the live
 one; promoting it is one rename of the pointer file, so a crash leaves either
 the old pointer or the new one, never a half-written live index.
+
+With ``synonyms``, lexical queries are expanded at query time only (documents
+are indexed as written, so switching synonyms needs no rebuild); see
+:func:`search.embedded.version.match_expression` for how expansions score.
 """
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ import numpy as np
 
 from ..backend import NOT_BUILT, BackendError, VersionInfo
 from ..documents import Document, Filter, IndexSchema
+from ..synonyms import Synonyms
 from . import version as store
 
 POINTER = "LIVE"
@@ -34,9 +39,10 @@ class EmbeddedBackend:
 
     name = "embedded"
 
-    def __init__(self, root: str | os.PathLike, schema: IndexSchema):
+    def __init__(self, root: str | os.PathLike, schema: IndexSchema, synonyms: Synonyms | None = None):
         self.root = Path(root)
         self.schema = schema
+        self.synonyms = synonyms
         self._open: dict[str, store.Version] = {}
         self._lock = threading.Lock()
 
@@ -139,8 +145,9 @@ class EmbeddedBackend:
     # retrieval ----------------------------------------------------------------------------------
 
     def lexical(self, text: str, filters: Sequence[Filter], n: int, version: str | None = None):
-        """BM25 top ``n`` as (id, score) pairs, and the number of matching documents."""
-        return self._version(version).lexical(text, filters, n)
+        """BM25 top ``n`` as (id, score) pairs, and the number of matching documents (synonyms included)."""
+        expansions = self.synonyms.expand(text) if self.synonyms else ()
+        return self._version(version).lexical(text, filters, n, expansions)
 
     def knn(self, field: str, vector: np.ndarray, filters: Sequence[Filter], n: int, version: str | None = None):
         """Exact cosine top ``n`` as (id, score) pairs."""

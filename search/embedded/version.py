@@ -2,7 +2,10 @@
 
 Text is analyzed by :mod:`search.analysis` before it reaches FTS5, so FTS5
 only splits our tokens on spaces and scores them with its built-in BM25 and
-per-column weights. Keywords and numbers live in indexed side tables, so
+per-column weights. Synonym expansions of a query (see :mod:`search.synonyms`)
+are added as FTS5 phrases: each one scores as a single unit, however many
+bigrams it has, and matches only where its terms are contiguous. Keywords and
+numbers live in indexed side tables, so
 filters run inside the same SQL query as the match (before top-k). Vectors are
 float32 blobs, loaded into one normalized matrix per field and cached until
 the version's generation counter moves.
@@ -80,12 +83,24 @@ def filter_sql(filters: Sequence[Filter], schema: IndexSchema, column: str) -> t
     return " AND ".join(clauses), params
 
 
-def match_expression(text: str) -> str | None:
-    """An FTS5 query that ORs the analyzed terms, each quoted so no character acts as an operator."""
+def _quoted(terms: Sequence[str]) -> str:
+    return '"' + " ".join(terms).replace('"', '""') + '"'
+
+
+def match_expression(text: str, expansions: Sequence[str] = ()) -> str | None:
+    """An FTS5 query that ORs the analyzed terms of ``text`` and each expansion as one phrase.
+
+    Everything is quoted, so no character acts as an operator. A multi-term
+    expansion is a phrase rather than loose terms: ``injection molding`` adds
+    "사출 출성 성형" (one BM25 unit, contiguous) rather than three bigrams.
+    Loose bigrams find a few more partial matches in an all-Korean corpus but
+    outweigh the buyer's own words in a mixed-language catalog; both are
+    measured in bench/results/synonyms.md.
+    """
     terms = list(dict.fromkeys(analyze(text)))
-    if not terms:
-        return None
-    return " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
+    phrases = [tuple(analyze(phrase)) for phrase in expansions]
+    clauses = list(dict.fromkeys([_quoted([term]) for term in terms] + [_quoted(p) for p in phrases if p]))
+    return " OR ".join(clauses) if clauses else None
 
 
 class Version:
@@ -178,9 +193,10 @@ class Version:
         """How many documents this version holds."""
         return self.db.execute("SELECT count(*) FROM docs").fetchone()[0]
 
-    def lexical(self, text: str, filters: Sequence[Filter], n: int) -> tuple[list[tuple[str, float]], int]:
-        """BM25 top ``n`` for ``text`` among docs passing ``filters``, and how many docs match in all."""
-        expression = match_expression(text)
+    def lexical(self, text: str, filters: Sequence[Filter], n: int,
+                expansions: Sequence[str] = ()) -> tuple[list[tuple[str, float]], int]:
+        """BM25 top ``n`` for ``text`` (plus synonym ``expansions``) among docs passing ``filters``, and the total."""
+        expression = match_expression(text, expansions)
         if expression is None:
             return [], 0
         # "+" keeps SQLite from driving FTS5 by rowid from the filter lists (one MATCH per row: 100x slower).

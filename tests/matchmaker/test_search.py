@@ -91,7 +91,8 @@ def test_catalog_search_box_ranks_and_highlights(client, auth, users, indexed):
     html = client.get("/?q=brake+pads").get_data(as_text=True)
     assert html.index("Daesung Brake") < html.index("Sejin Foods") if "Sejin Foods" in html else "Daesung Brake" in html
     assert "<mark>Brake</mark>" in html or "<mark>brake</mark>" in html
-    assert "best matches first" in html
+    assert "fit your search, best first" in html
+    assert 'data-testid="reason"' in html and "Makes brake pads" in html
 
 
 def test_catalog_search_in_korean_with_filters_and_pages(client, auth, users, indexed):
@@ -99,7 +100,7 @@ def test_catalog_search_in_korean_with_filters_and_pages(client, auth, users, in
     html = client.get("/?q=하네스&mode=lexical").get_data(as_text=True)
     assert "한울전장" in html and "<mark>하네스</mark>" in html
     filtered = client.get("/?q=brake&industry=food&mode=lexical").get_data(as_text=True)
-    assert "No supplier matches these filters" in filtered
+    assert "No supplier fits “brake” with these filters" in filtered and "Daesung Brake" not in filtered
     cert = client.get("/?q=brake&certification=iatf 16949").get_data(as_text=True)
     assert "Daesung Brake" in cert and "Sejin Foods" not in cert
     first = client.get("/?q=valve+machining&mode=lexical").get_data(as_text=True)

@@ -2,9 +2,11 @@
 import numpy as np
 import pytest
 
+from search.analysis import STOP_WORDS
 from search.backend import BackendError
 from search.documents import Document, Filter
 from search.elastic import ElasticsearchBackend, bodies
+from search.synonyms import Synonyms
 from tests.search.conftest import SCHEMA
 
 
@@ -89,3 +91,59 @@ def test_covered_body_filters_ids_by_vector_presence():
     assert bodies.covered_body("minilm", ["a", "b"]) == {
         "size": 2, "_source": False,
         "query": {"bool": {"filter": [{"ids": {"values": ["a", "b"]}}, {"exists": {"field": "minilm"}}]}}}
+
+
+def test_synonyms_are_a_search_time_analyzer_mirroring_cjk():
+    analysis = bodies.synonym_analysis(["사출성형, injection molding", "스뎅 => 스뎅, 스테인리스"])
+    analyzer = analysis["analyzer"]["cjk_synonyms"]
+    assert analyzer == {"type": "custom", "tokenizer": "standard",
+                        "filter": ["cjk_width", "lowercase", "cjk_bigram", "cjk_stop", "ko_en_synonyms"]}
+    assert analysis["filter"]["ko_en_synonyms"] == {
+        "type": "synonym_graph", "synonyms": ["사출성형, injection molding", "스뎅 => 스뎅, 스테인리스"], "lenient": True}
+    stop = analysis["filter"]["cjk_stop"]
+    assert stop["type"] == "stop" and {"the", "and", "www"} <= set(stop["stopwords"])
+    assert stop["stopwords"] == sorted(STOP_WORDS)  # one list for both backends
+
+
+def test_mapping_searches_with_synonyms_but_indexes_with_cjk():
+    props = bodies.mapping(SCHEMA, search_analyzer="cjk_synonyms")["properties"]
+    assert props["name"] == {"type": "text", "analyzer": "cjk", "search_analyzer": "cjk_synonyms"}
+    assert props["industry"] == {"type": "keyword"}
+    assert "search_analyzer" not in bodies.mapping(SCHEMA)["properties"]["name"]
+
+
+def test_build_settings_carry_the_analysis_only_with_synonyms():
+    settings = bodies.build_settings(synonyms=["a, b"])
+    assert settings["number_of_replicas"] == 0 and settings["refresh_interval"] == "-1"
+    assert settings["analysis"]["filter"]["ko_en_synonyms"]["synonyms"] == ["a, b"]
+    assert "analysis" not in bodies.build_settings(synonyms=[])
+
+
+class _Indices:
+    def __init__(self):
+        self.created = []
+
+    def create(self, **kwargs):
+        self.created.append(kwargs)
+
+
+class _Client:
+    def __init__(self):
+        self.indices = _Indices()
+
+
+@pytest.mark.parametrize("with_synonyms", [True, False])
+def test_new_versions_get_the_shipped_synonyms(with_synonyms):
+    client = _Client()
+    synonyms = Synonyms.load() if with_synonyms else None
+    backend = ElasticsearchBackend("http://unused", SCHEMA, "mm", client=client, synonyms=synonyms)
+    name = backend.create_version()
+    (request,) = client.indices.created
+    assert request["index"] == name and name.startswith("mm-v")
+    if with_synonyms:
+        rules = request["settings"]["analysis"]["filter"]["ko_en_synonyms"]["synonyms"]
+        assert rules == synonyms.solr_lines() and len(rules) >= 400
+        assert request["mappings"]["properties"]["description"]["search_analyzer"] == "cjk_synonyms"
+    else:
+        assert "analysis" not in request["settings"]
+        assert "search_analyzer" not in request["mappings"]["properties"]["description"]

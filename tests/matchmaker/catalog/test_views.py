@@ -3,7 +3,8 @@ import re
 
 
 def names(html):
-    return re.findall(r'<h2><a href="/suppliers/\d+">([^<]+)</a></h2>', html)
+    """Each card's name as shown first (English or romanized), in order."""
+    return re.findall(r'<h2><a href="/suppliers/\d+">([^<]+)</a>', html)
 
 
 def test_lists_suppliers_with_pagination(client, auth, users, make_supplier):
@@ -21,9 +22,9 @@ def test_text_search_matches_korean_and_english_and_escapes_wildcards(client, au
     make_supplier(name="대성정밀", name_en="Daesung Precision", description="5축 CNC 가공 전문")
     make_supplier(name="한빛전자", name_en="Hanbit Electronics", description="PCB assembly, 100% tested")
     auth.login("buyer@example.com")
-    assert names(client.get("/?q=5축").get_data(as_text=True)) == ["Daesung Precision (대성정밀)"]
-    assert names(client.get("/?q=pcb").get_data(as_text=True)) == ["Hanbit Electronics (한빛전자)"]
-    assert names(client.get("/?q=100%25").get_data(as_text=True)) == ["Hanbit Electronics (한빛전자)"]
+    assert names(client.get("/?q=5축").get_data(as_text=True)) == ["Daesung Precision"]
+    assert names(client.get("/?q=pcb").get_data(as_text=True)) == ["Hanbit Electronics"]
+    assert names(client.get("/?q=100%25").get_data(as_text=True)) == ["Hanbit Electronics"]
     assert names(client.get("/?q=_").get_data(as_text=True)) == []
 
 
@@ -35,12 +36,25 @@ def test_filters(client, auth, users, make_supplier):
     make_supplier(name="c", name_en="Food C", industry="food", certifications=["HACCP", "할랄"],
                   smart_factory_level=5)
     auth.login("buyer@example.com")
-    assert names(client.get("/?industry=auto-parts").get_data(as_text=True)) == ["Auto A (a)", "Auto B (b)"]
-    assert names(client.get("/?certification=iatf 16949").get_data(as_text=True)) == ["Auto A (a)"]
-    assert names(client.get("/?certification=할랄").get_data(as_text=True)) == ["Food C (c)"]
-    assert names(client.get("/?min_level=4").get_data(as_text=True)) == ["Auto A (a)", "Food C (c)"]
+    assert sorted(names(client.get("/?industry=auto-parts").get_data(as_text=True))) == ["Auto A", "Auto B"]
+    assert names(client.get("/?certification=iatf 16949").get_data(as_text=True)) == ["Auto A"]
+    assert names(client.get("/?certification=할랄").get_data(as_text=True)) == ["Food C"]
+    assert sorted(names(client.get("/?min_level=4").get_data(as_text=True))) == ["Auto A", "Food C"]
     # Nonsense filter values are ignored, not errors.
     assert len(names(client.get("/?industry=toys&min_level=99").get_data(as_text=True))) == 3
+
+
+def test_browsing_lists_complete_and_recently_updated_profiles_first(client, auth, users, make_supplier, db):
+    sparse = make_supplier(name="(주)가나다", name_en=None, region=None, certifications=[], products=[])
+    older = make_supplier(name_en="Older Complete", region="Gyeonggi Ansan", export_markets=["US"], employees=40)
+    make_supplier(name_en="Newer Complete", region="Gyeonggi Ansan", export_markets=["US"], employees=40)
+    auth.login("buyer@example.com")
+    listed = names(client.get("/").get_data(as_text=True))
+    assert listed == ["Newer Complete", "Older Complete", "Ganada Co., Ltd."]
+    older.description = "Updated just now"
+    db.session.commit()
+    assert names(client.get("/").get_data(as_text=True))[0] == "Older Complete"
+    assert sparse.name in client.get("/").get_data(as_text=True)  # the Korean name is shown beside the romanized one
 
 
 def test_empty_states(client, auth, users, make_supplier):

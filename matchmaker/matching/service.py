@@ -1,0 +1,185 @@
+"""The matching service: a buyer's need in, suppliers ranked by relevance and fit, with reasons, out.
+
+1. The search engine fuses BM25 and every encoder over a fixed window of
+   candidates (the same for every page, so totals and paging are stable).
+2. A relevance floor keeps what really fits: an encoder that reads the query
+   puts the supplier close in meaning, or it matches enough of the words.
+3. Fit signals (certifications, MOQ, lead time, exports, smart-factory level)
+   move each candidate; the weights come from the ranking profile.
+4. The page's suppliers get an explanation (:mod:`.explain`).
+
+No Flask request objects here: the catalog, the request pages, the CLI and
+the jobs all call :func:`match_text` and :func:`match_request`.
+"""
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from search.analysis import analyze
+from search.documents import Filter, Hit, SearchRequest
+
+from ..search_service import SearchService, get_search, load_in_order
+from .explain import Explanation, Line, best_by_words, lines_of
+from .fit import Signal, facts_of, fit_signals
+from .floor import close_in_meaning, key_terms, terms_of
+from .needs import Needs, needs_from_request, needs_from_text
+from .reasons import explain
+
+PARTIAL_SHOWN = 5  # closest partial matches shown when nothing fits
+
+
+@dataclass
+class SupplierMatch:
+    """One ranked supplier: the fused search hit, its fit and (on shown pages) its explanation."""
+
+    supplier: object  # a Supplier row
+    hit: Hit
+    relevance: float  # fused retrieval score scaled to 0..1
+    fits: bool  # above the relevance floor
+    signals: list[Signal]
+    product: object | None  # the Product row that answers the need, when one does
+    rank: int = 0
+    explanation: Explanation | None = None
+    highlights: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def score(self) -> float:
+        """Relevance plus every fit signal's effect."""
+        return self.relevance + sum(signal.effect for signal in self.signals)
+
+    def breakdown(self) -> dict:
+        """The score's parts: each retriever's raw score and rank, each fit signal's effect."""
+        return {"score": round(self.score, 4), "relevance": round(self.relevance, 4),
+                "lexical": None if self.hit.lexical_score is None else {
+                    "score": round(self.hit.lexical_score, 4), "rank": self.hit.lexical_rank},
+                "vectors": {name: {"cosine": round(score, 4), "rank": self.hit.vector_ranks.get(name)}
+                            for name, score in self.hit.vector_scores.items()},
+                "fit": {signal.name: round(signal.effect, 4) for signal in self.signals}}
+
+
+@dataclass
+class MatchPage:
+    """A page of matches, with the same paging attributes as Flask-SQLAlchemy's Pagination."""
+
+    items: list[SupplierMatch]
+    total: int  # suppliers above the floor (in the candidate window)
+    page: int
+    per_page: int
+    needs: Needs
+    partial: list[SupplierMatch] = field(default_factory=list)  # closest below the floor, when none fit
+
+    @property
+    def fits_nothing(self) -> bool:
+        return self.total == 0
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def _relevance_scale(service: SearchService, engine) -> float:
+    weights = [w for w in engine.ranking.weights.values() if w > 0]
+    if service.profile.fusion == "rrf":
+        return sum(w / (service.profile.rrf_k + 1) for w in weights) or 1.0
+    return sum(weights) or 1.0
+
+
+@functools.lru_cache(maxsize=4096)
+def _terms_of_profile(_key, text: str) -> frozenset[str]:
+    return terms_of(text)
+
+
+def _supplier_terms(supplier) -> frozenset[str]:
+    """The analyzed terms of a supplier's searchable text, cached per saved version of the profile."""
+    parts = [supplier.name, supplier.name_en or "", supplier.description or "", *(supplier.capabilities or []),
+             *(f"{p.name} {p.description or ''}" for p in supplier.products)]
+    return _terms_of_profile((supplier.id, supplier.updated_at), "\n".join(parts))
+
+
+def _favourable_product(products):
+    # Without a product named by the request, judge the supplier by its easiest terms, not its hardest.
+    if not products:
+        return None
+    if len(products) == 1:
+        return products[0]
+    return min(products, key=lambda p: (p.lead_time_days is None, p.lead_time_days or 0, p.moq or 0))
+
+
+def rank_candidates(needs: Needs, filters: Sequence[Filter] = (), mode: str = "hybrid"):
+    """Every candidate in the window as :class:`SupplierMatch`, those that fit first, each group best first."""
+    service = get_search()
+    profile = service.profile
+    text = needs.text.strip()
+    engine = service.engine(text)
+    ranking = engine.rank(SearchRequest(text=text, filters=tuple(filters), mode=mode, k=profile.window))
+    rows = {row.external_id: row for row in load_in_order([hit.id for hit in ranking.hits], with_products=True)}
+    scale = _relevance_scale(service, engine)
+    wanted = key_terms(needs.key_text or text, service.synonyms)
+    query_terms = frozenset(analyze(service.expand(text)))
+    readers = {name for name, weight in engine.ranking.weights.items() if weight > 0}
+    thresholds = {name: value for name, value in profile.min_cosine.items() if name in readers}
+    matches = []
+    for hit in ranking.hits:
+        supplier = rows.get(hit.id)
+        if supplier is None:
+            continue  # deleted since the index saw it
+        fits = close_in_meaning(hit.vector_scores, thresholds)
+        # Without a lexical hit the supplier has none of the words (nor their synonyms): share 0.
+        if not fits and wanted.terms and hit.lexical_score is not None:
+            fits = wanted.share(_supplier_terms(supplier)) >= profile.min_term_share
+        product, _ = best_by_words([Line("product", p.name, p) for p in supplier.products], query_terms)
+        product = product.product if product else _favourable_product(supplier.products)
+        signals = fit_signals(needs, facts_of(supplier), product, profile.fit)
+        matches.append(SupplierMatch(supplier, hit, hit.score / scale, fits, signals, product))
+    matches.sort(key=lambda m: (not m.fits, -m.score, m.supplier.external_id))
+    for rank, match in enumerate(matches, start=1):
+        match.rank = rank
+    return matches, ranking, query_terms
+
+
+def _page(needs: Needs, filters, page: int, per_page: int, mode: str, highlight: bool) -> MatchPage:
+    matches, ranking, terms = rank_candidates(needs, filters, mode)
+    fitting = [m for m in matches if m.fits]
+    start = (page - 1) * per_page
+    items = fitting[start:start + per_page]
+    partial = [] if fitting else matches[:PARTIAL_SHOWN]
+    shown = items + partial
+    service = get_search()
+    explain(service, shown, ranking.vectors, terms)
+    if highlight and needs.text.strip():
+        service.engine(needs.text).highlight([m.hit for m in shown], needs.text, ranking.version)
+        for match in shown:
+            match.highlights = match.hit.highlights
+    return MatchPage(items, len(fitting), page, per_page, needs, partial)
+
+
+def match_text(text: str, filters: Sequence[Filter] = (), *, page: int = 1, per_page: int = 10,
+               mode: str = "hybrid", certification: str | None = None, industry: str | None = None,
+               highlight: bool = True) -> MatchPage:
+    """Suppliers for a free-text search (the catalog's box, ``matchmaker search``), ranked by fit."""
+    return _page(needs_from_text(text, certification, industry), filters, page, per_page, mode, highlight)
+
+
+def match_request(request, *, page: int = 1, per_page: int | None = None, mode: str = "hybrid") -> MatchPage:
+    """Suppliers for a buyer request (a row or a contract record), its structured needs as fit signals."""
+    per_page = per_page or get_search().profile.suggestions
+    return _page(needs_from_request(request), (), page, per_page, mode, highlight=False)
