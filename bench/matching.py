@@ -42,7 +42,7 @@ def mrr(ranked: list[str], grades: dict[str, int]) -> float:
     return 0.0
 
 
-def make_app(fresh: bool):
+def make_app(fresh: bool, profile: str = "default"):
     from matchmaker import create_app
     from matchmaker.extensions import db
 
@@ -51,7 +51,7 @@ def make_app(fresh: bool):
     built = (SCRATCH / "search-index" / "LIVE").exists()
     SCRATCH.mkdir(parents=True, exist_ok=True)
     app = create_app({"INSTANCE_PATH": str(SCRATCH), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{SCRATCH / 'db.sqlite3'}",
-                      "ENV_NAME": "development", "SEARCH_SYNC": False})
+                      "ENV_NAME": "development", "SEARCH_SYNC": False, "RANKING_PROFILE": profile})
     if not built:
         from matchmaker.dataio.importer import import_suppliers
         from matchmaker.reindex_job import run_reindex
@@ -130,11 +130,14 @@ def markdown(report: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--fresh", action="store_true", help="rebuild the scratch instance and index")
+    parser.add_argument("--profile", default="default", help="ranking profile name or .toml path")
     args = parser.parse_args()
-    report = evaluate(make_app(args.fresh))
+    report = evaluate(make_app(args.fresh, args.profile))
+    report["profile"] = args.profile
+    name = "matching-demo-dev" + ("" if args.profile == "default" else "-" + Path(args.profile).stem)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "matching-demo-dev.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    (RESULTS / "matching-demo-dev.md").write_text(markdown(report))
+    (RESULTS / f"{name}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    (RESULTS / f"{name}.md").write_text(markdown(report))
     print(markdown(report))
 
 

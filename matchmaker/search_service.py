@@ -65,7 +65,7 @@ def encoder_names(config) -> list[str]:
 
 def build_service(config, instance_path: str) -> SearchService:
     """Create the backend and (unloaded) encoders that ``config`` asks for, ranked by the served profile."""
-    profile = load_profile(config.get("RANKING_PROFILE", DEFAULT_PROFILE))
+    profile = load_profile(config.get("RANKING_PROFILE") or DEFAULT_PROFILE)
     synonyms = Synonyms.load() if profile.synonyms else None
     encoders = {encoder.id: encoder for encoder in (make_encoder(name) for name in encoder_names(config))}
     index_schema = schema({name: encoder.dimensions or _load_dimensions(encoder) for name, encoder in encoders.items()})

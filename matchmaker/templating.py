@@ -3,13 +3,13 @@ from flask import Flask, request, url_for
 
 from .display import (certification, certification_id, certification_label, country_name, display_name,
                       english_key_terms, english_terms, has_hangul, has_latin, hs_description, language_name,
-                      name_pair, region_en, romanized_name, smart_factory_explanation, smart_factory_label)
+                      name_pair, product_facts, region_en, romanized_name, smart_factory_explanation, smart_factory_label)
 from .domain import INDUSTRIES
 
 # Plain functions from ``display`` that templates use as filters under their own names.
 DISPLAY_FILTERS = (country_name, language_name, region_en, hs_description, romanized_name, display_name, name_pair,
                    has_hangul, has_latin, smart_factory_label, smart_factory_explanation, english_terms,
-                   english_key_terms, certification, certification_id, certification_label)
+                   english_key_terms, certification, certification_id, certification_label, product_facts)
 
 
 def industry_label(code: str | None) -> str:

@@ -22,7 +22,13 @@ LEXICAL = "lexical"
 
 @dataclass(frozen=True)
 class RankingConfig:
-    """How the retrievers' lists are fused."""
+    """How the retrievers' lists are fused.
+
+    The defaults are neutral (unweighted RRF) for single-retriever use such as
+    the index build's verification probe and tests. What the app serves is not
+    decided here: it comes from the ranking profile
+    (``matchmaker/matching/profiles/``, :meth:`RankingProfile.ranking_config`).
+    """
 
     fusion: str = "rrf"  # or "linear"
     rrf_k: int = 60

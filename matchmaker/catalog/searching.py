@@ -9,8 +9,9 @@ from .. import certifications
 from ..matching.service import MatchPage, match_text
 from .queries import CatalogFilters
 
-# Which highlighted fields a result card shows, best first; the name is in the card's title already.
-SHOWN_FIELDS = ("products", "description", "capabilities", "region")
+# Which highlighted fields a result card shows: the name is in the card's title and the matched
+# product in its reason already, so the highlight shows the words in context.
+SHOWN_FIELDS = ("description", "capabilities")
 SHOWN_AT_MOST = 1
 
 

@@ -25,14 +25,15 @@ def english_terms(text: str | None, limit: int = 3) -> list[str]:
 
 
 def english_key_terms(supplier, limit: int = KEY_TERMS) -> list[str]:
-    """English key terms of a supplier's Korean products, capabilities and description, most specific first."""
+    """English key terms of a supplier's Korean products and capabilities (its description when it lists none)."""
     found: dict[str, None] = {}
-    texts = [p.name for p in supplier.products] + list(supplier.capabilities or []) + [supplier.description or ""]
-    for text in texts:
+    # Product and capability names say what the company makes; a description also says where it sells
+    # and how it works, which gives terms ("export", "smart factory") that do not tell suppliers apart.
+    for text in [p.name for p in supplier.products] + list(supplier.capabilities or []):
         for term in english_terms(text, limit=limit):
             found.setdefault(term)
-        if len(found) >= limit:
-            break
+    if not found:
+        found.update(dict.fromkeys(english_terms(supplier.description, limit=3)))
     return list(found)[:limit]
 
 

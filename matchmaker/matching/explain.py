@@ -8,6 +8,7 @@ from the bilingual synonym file.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,7 +99,7 @@ class Explanation:
         """The matched line, with English terms beside Korean text."""
         if self.matched is None:
             return None
-        if self.english and has_hangul(self.matched.text):
+        if self.english and has_hangul(self.matched.text) and not re.search("[A-Za-z]", self.matched.text):
             return f"{self.matched.text} ({', '.join(self.english[:3])})"
         return self.matched.text
 
@@ -107,9 +108,10 @@ class Explanation:
         """One short line: the match, then the fit verdicts that matter to a buyer."""
         parts = []
         if self.matched is not None:
-            verb = "Makes" if self.matched.kind == "product" else "Offers"
-            how = "matches your words" if self.how == WORDS else "closest in meaning"
-            parts.append(f"{verb} {self.matched_text()} ({how})")
+            if self.how == MEANING:  # found by an encoder: say what is closest, not that it matched
+                parts.append(f"Closest {self.matched.kind}: {self.matched_text()}")
+            else:
+                parts.append(f"{'Makes' if self.matched.kind == 'product' else 'Offers'} {self.matched_text()}")
         for name in ("certifications", "moq", "lead_time", "export"):
             found = self.signal(name)
             if found and found.status in (MET, MISSING, PARTIAL):

@@ -90,8 +90,8 @@ def parse_profile(data: dict[str, Any], name: str) -> RankingProfile:
 
 @functools.cache
 def load_profile(name: str = DEFAULT) -> RankingProfile:
-    """The profile ``profiles/<name>.toml`` (read once per process)."""
-    path = PROFILES / f"{name}.toml"
+    """The profile ``profiles/<name>.toml``, or a ``.toml`` file by path (read once per process)."""
+    path = Path(name) if name.endswith(".toml") else PROFILES / f"{name}.toml"
     if not path.exists():
         raise ProfileError(f"no ranking profile {name!r} (looked for {path})")
     with path.open("rb") as handle:

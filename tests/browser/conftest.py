@@ -30,11 +30,12 @@ def live_server(tmp_path):
     with app.app_context():
         _db.create_all()
         import_suppliers((DEMO / "suppliers.jsonl").read_bytes().splitlines()[:120])
-        import_requests((DEMO / "requests.jsonl").read_bytes().splitlines()[:10])
         for role in ("buyer", "specialist", "admin"):
             create_user(f"{role}@example.com", PASSWORD, role)
         result = app.test_cli_runner().invoke(args=["reindex"])  # the real index, real encoders
         assert result.exit_code == 0, result.output
+        # After the index: importing requests matches them, as on a running instance.
+        import_requests((DEMO / "requests.jsonl").read_bytes().splitlines()[:10])
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -14,7 +14,7 @@ def test_buyer_signs_in_browses_posts_a_request_and_signs_out(live_server, page,
     expect(page).to_have_url(re.compile(r"/auth/login\?next="))
     sign_in(page, live_server, "buyer@example.com")
     expect(page.get_by_test_id("who")).to_have_text("buyer@example.com · buyer")
-    expect(page.get_by_test_id("result-count")).to_have_text("120 suppliers")
+    expect(page.get_by_test_id("result-count")).to_have_text("120 suppliers, most complete profiles first")
 
     page.select_option("select[name=industry]", "auto-parts")
     page.click("main form.filters button[type=submit]")
@@ -89,7 +89,7 @@ def test_search_box_ranks_and_highlights(live_server, page):
     sign_in(page, live_server, "buyer@example.com")
     page.fill("input[name=q]", "brake pads")
     page.click("main form.filters button[type=submit]")
-    expect(page.get_by_test_id("result-count")).to_contain_text("best matches first")
+    expect(page.get_by_test_id("result-count")).to_contain_text("fit your search, best first")
     first = page.locator("li.card").first
     expect(first.locator("mark").first).to_be_visible()
     assert "brake" in first.inner_text().lower() or "브레이크" in first.inner_text()

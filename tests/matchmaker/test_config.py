@@ -100,3 +100,9 @@ def test_importing_the_package_reads_no_settings_and_writes_nothing(tmp_path):
 ])
 def test_database_urls_use_psycopg3(url, expected):
     assert normalize_database_url(url) == expected
+
+
+def test_ranking_profile_is_checked_when_the_app_is_created(tmp_path):
+    assert load_settings({"MATCHMAKER_INSTANCE_PATH": str(tmp_path)})["RANKING_PROFILE"] == "default"
+    with pytest.raises(ConfigError, match="no ranking profile 'nope'"):
+        load_settings({"MATCHMAKER_INSTANCE_PATH": str(tmp_path), "MATCHMAKER_RANKING_PROFILE": "nope"})

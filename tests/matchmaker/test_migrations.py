@@ -1,8 +1,10 @@
 """Alembic migrations create the models' schema from an empty database, and go back down."""
+import json
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from matchmaker.extensions import db as _db
 from tests.conftest import reset_database
@@ -41,3 +43,18 @@ def test_cli_db_upgrade_creates_the_database(app, runner):
         assert TABLES <= set(inspect(_db.engine).get_table_names())
     # A second run is a no-op, not an error.
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+
+
+def test_0003_gives_existing_profiles_canonical_certification_ids(app):
+    with app.app_context():
+        reset_database()
+        upgrade(revision="0002")
+        with _db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO suppliers (external_id, name, description, industry, capabilities, certifications, "
+                "export_markets, languages, created_at, updated_at) VALUES ('S1', 'n', 'd', 'food', '[]', "
+                "'[\"해썹\", \"ISO9001:2015\", \"FSSC 22000 (예정)\"]', '[]', '[]', '2026-01-01', '2026-01-01')"))
+        upgrade()
+        with _db.engine.connect() as connection:
+            ids = connection.execute(text("SELECT certification_ids FROM suppliers")).scalar()
+        assert (ids if isinstance(ids, list) else json.loads(ids)) == ["HACCP", "ISO 9001"]

@@ -58,3 +58,13 @@ def test_passwords_are_stored_as_slow_salted_hashes(db):
     assert user.password_hash.startswith("scrypt:")
     assert "a long password" not in user.password_hash
     assert user.check_password("a long password") and not user.check_password("A long password")
+
+
+def test_certification_ids_follow_the_written_certifications(db, make_supplier):
+    supplier = make_supplier(certifications=["ISO9001:2015", "해썹", "IATF 16949 (in progress)", "Best Maker Award"])
+    assert supplier.certifications == ["ISO9001:2015", "해썹", "IATF 16949 (in progress)", "Best Maker Award"]
+    assert supplier.certification_ids == ["ISO 9001", "HACCP", "BEST MAKER AWARD"]
+    supplier.certifications = ["iso 14001"]
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Supplier, supplier.id).certification_ids == ["ISO 14001"]

@@ -40,6 +40,17 @@ def test_load_then_load_again_keeps_data(app, db, runner, tmp_path):
     assert db.session.scalar(select(func.count(User.id))) == 3
 
 
+def test_demo_load_builds_the_index_and_matches_every_request(app, db, runner, tmp_path):
+    from matchmaker.models import Match
+    result = runner.invoke(args=["demo", "load", "--data", small_demo(tmp_path, 40)])
+    assert result.exit_code == 0, result.output
+    assert "Indexed 40 documents" in result.output and "Matched 40 request(s)" in result.output
+    requests = db.session.scalars(select(BuyerRequest)).all()
+    matched = {m.request_id for m in db.session.scalars(select(Match))}
+    assert matched == {r.id for r in requests}  # every request page has candidates
+    assert all(m.explanation and m.explanation["summary"] for m in db.session.scalars(select(Match)))
+
+
 def test_demo_logins_are_random_private_and_work(app, db, runner, tmp_path, client, auth):
     runner.invoke(args=["demo", "load", "--data", small_demo(tmp_path)])
     path = Path(app.instance_path) / LOGINS_FILE

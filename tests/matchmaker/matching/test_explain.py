@@ -47,8 +47,7 @@ def test_summary_reads_as_one_line_for_a_buyer():
                {"met": ["ISO 9001"], "pending": [], "missing": ["IATF 16949"]}),
         Signal("moq", 0.0, MET, "MOQ 500 pcs fits your 1,000"),
         Signal("smart_factory", 0.03, INFO, "smart-factory level 3")])
-    assert explanation.summary == ("Makes brake pads (matches your words) · has ISO 9001, no IATF 16949 · "
-                                   "MOQ 500 pcs fits your 1,000")
+    assert explanation.summary == "Makes brake pads · has ISO 9001, no IATF 16949 · MOQ 500 pcs fits your 1,000"
     data = explanation.as_dict()
     assert data["matched"]["hs_code"] == "8708.30" and data["matched"]["hs_description"]
     assert data["matched"]["moq"] == 500 and data["matched"]["how"] == WORDS
@@ -59,11 +58,12 @@ def test_summary_reads_as_one_line_for_a_buyer():
 def test_a_korean_line_found_by_meaning_shows_english_terms():
     line = lines_of(supplier())[1]
     explanation = Explanation(line, MEANING, similarity=0.61, english=["wire harness"])
-    assert explanation.summary == "Makes 자동차 와이어 하네스 (wire harness) (closest in meaning)"
+    assert explanation.summary == "Closest product: 자동차 와이어 하네스 (wire harness)"
     assert explanation.as_dict()["matched"]["similarity"] == 0.61
 
 
 def test_without_a_matched_line_the_summary_still_says_something():
     assert Explanation().summary == "Related to your request"
-    assert Explanation(Line("capability", "anodizing"), WORDS).summary == "Offers anodizing (matches your words)"
+    assert Explanation(Line("capability", "anodizing"), WORDS).summary == "Offers anodizing"
+    assert Explanation(Line("capability", "anodizing"), MEANING).summary == "Closest capability: anodizing"
     assert has_hangul("ISO 9001 인증") and not has_hangul("ISO 9001")

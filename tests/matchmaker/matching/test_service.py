@@ -49,7 +49,7 @@ def test_an_english_request_finds_a_korean_only_supplier_with_a_reason(app, cata
         assert top.supplier.external_id == catalog["molding"].external_id
         explanation = top.explanation
         assert explanation.matched is not None and explanation.matched.text
-        assert explanation.summary.startswith(("Makes", "Offers"))
+        assert explanation.summary.startswith(("Makes", "Offers", "Closest product", "Closest capability"))
         assert explanation.how in ("words", "meaning")
         assert "injection" in " ".join(explanation.english).lower() or explanation.how == "meaning"
 
