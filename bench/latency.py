@@ -34,7 +34,7 @@ from matchmaker.demo.generator import make_supplier  # noqa: E402
 from search.analysis import analyze  # noqa: E402
 from search.documents import Filter, SearchRequest  # noqa: E402
 from search.embedded import EmbeddedBackend  # noqa: E402
-from search.engine import RankingConfig, SearchEngine  # noqa: E402
+from search.engine import SearchEngine  # noqa: E402
 from matchmaker.matching.profile import load_profile  # noqa: E402
 
 TENDERS = ROOT.parent / "shared" / "datasets" / "canada_buyandsell_tenders" / "tenders_flat.csv"

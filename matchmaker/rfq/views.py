@@ -55,9 +55,14 @@ def new():
         db.session.flush()
         record_event("request.create", actor=current_user, entity_type="request", entity_id=row.external_id)
         db.session.commit()
-        matched = suggest([row])
-        if matched.error:
-            current_app.logger.warning("request %s saved, matching skipped: %s", row.external_id, matched.error)
+        try:
+            matched = suggest([row])
+        except Exception:  # noqa: BLE001 - the request is saved; suggestions can be made again later
+            db.session.rollback()
+            current_app.logger.exception("request %s saved, matching failed", row.external_id)
+        else:
+            if matched.error:
+                current_app.logger.warning("request %s saved, matching skipped: %s", row.external_id, matched.error)
         flash("Your request is posted. Our sales team will propose suppliers.", "success")
         return redirect(url_for("rfq.detail", request_id=row.id))
     return render_template("rfq/new.html", form=form)

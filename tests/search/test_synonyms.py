@@ -41,8 +41,14 @@ def test_groups_and_rule_lines(small):
         ("스뎅", "스테인리스", "stainless steel"),
         ("다이캐스팅", "die casting", "diecasting"),
         ("10,000 units", "ten thousand units")]
-    assert small.solr_lines()[2] == "스뎅 => 스뎅, 스테인리스, stainless steel"
-    assert len(small.solr_lines()) == 5
+    assert small.solr_lines(cross_lingual=False)[2] == "스뎅 => 스뎅, 스테인리스, stainless steel"
+    assert len(small.solr_lines(cross_lingual=False)) == 5
+    # What Elasticsearch gets: each phrase maps to itself and the other language's phrases only.
+    lines = small.solr_lines()
+    assert lines[0] == "사출성형 => 사출성형, injection molding, injection moulding"
+    assert "injection molding => injection molding, 사출성형, 사출 성형" in lines
+    assert "10\\,000 units => 10\\,000 units" not in lines  # a group in one script adds nothing
+    assert all(parse_line(line) for line in lines)
 
 
 @pytest.mark.parametrize("line", ["a =>", "=> b", "a => b => c", ", ,"])
@@ -59,7 +65,7 @@ def test_korean_matches_with_and_without_spaces_inside_longer_words(small):
 
 def test_english_matches_ignore_case_and_stop_words(small):
     assert [m.phrase for m in small.matches("INJECTION Molding of parts")] == ["injection molding"]
-    assert small.expand("10,000 units per month") == ["ten thousand units"]
+    assert small.expand("10,000 units per month", cross_lingual=False) == ["ten thousand units"]
 
 
 def test_the_longer_match_wins(small):
@@ -67,19 +73,22 @@ def test_the_longer_match_wins(small):
     assert small.expand("금속사출성형") == ["metal injection molding"]
 
 
-def test_expand_adds_the_other_phrases_not_already_there(small):
-    assert small.expand("injection molding and die casting") == [
-        "사출성형", "사출 성형", "injection moulding", "다이캐스팅", "diecasting"]
+def test_expand_adds_the_other_languages_phrases_not_already_there(small):
+    assert small.expand("injection molding and die casting") == ["사출성형", "사출 성형", "다이캐스팅"]
     assert small.expand("사출성형 사출 성형") == ["injection molding", "injection moulding"]
+    assert small.expand("injection molding and die casting", cross_lingual=False) == [
+        "사출성형", "사출 성형", "injection moulding", "다이캐스팅", "diecasting"]
 
 
 def test_a_one_way_rule_expands_only_from_its_left_side(small):
-    assert small.expand("스뎅 파이프") == ["스테인리스", "stainless steel"]
+    assert small.expand("스뎅 파이프") == ["stainless steel"]
+    assert small.expand("스뎅 파이프", cross_lingual=False) == ["스테인리스", "stainless steel"]
     assert small.expand("stainless steel pipe") == []
 
 
 def test_expand_query(small):
-    assert small.expand_query("die casting") == "die casting 다이캐스팅 diecasting"
+    assert small.expand_query("die casting") == "die casting 다이캐스팅"
+    assert small.expand_query("die casting", cross_lingual=False) == "die casting 다이캐스팅 diecasting"
     assert small.expand_query("brake pads") == "brake pads"
     assert small.expand_query("") == ""
 

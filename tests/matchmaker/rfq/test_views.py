@@ -75,3 +75,32 @@ def test_empty_state_and_status_filter(client, auth, users, make_request):
     make_request(title="Closed one", status="closed", buyer_id=users["buyer"].id)
     assert "Closed one" not in client.get("/requests/?status=open").get_data(as_text=True)
     assert "Closed one" in client.get("/requests/?status=closed").get_data(as_text=True)
+
+
+def test_posting_a_request_matches_it_at_once(client, auth, users, db, make_supplier, runner):
+    housing = make_supplier(name="다이캐스트", name_en="Diecast Co", industry="auto-parts",
+                            description="Aluminium die casting of housings for automotive parts",
+                            certifications=["IATF 16949"], export_markets=["DE"],
+                            products=[{"name": "die-cast aluminium housings", "moq": 1000, "unit": "pcs",
+                                       "lead_time_days": 30}])
+    make_supplier(name="김치", name_en="Kimchi Co", industry="food", description="Kimchi and sauces")
+    assert runner.invoke(args=["reindex"]).exit_code == 0
+    auth.login("buyer@example.com")
+    post_request(client)
+    row = db.session.scalar(select(BuyerRequest))
+    top = db.session.scalar(select(Match).where(Match.request_id == row.id).order_by(Match.rank))
+    assert top.supplier_id == housing.id and top.status == "suggested"
+    auth.logout()
+    auth.login("specialist@example.com")
+    html = client.get(f"/requests/{row.id}").get_data(as_text=True)
+    assert "Diecast Co" in html and 'data-testid="reason"' in html and "has IATF 16949" in html
+
+
+def test_a_request_is_saved_when_matching_fails(client, auth, users, db, monkeypatch):
+    def broken(_rows):
+        raise RuntimeError("encoder crashed")
+    monkeypatch.setattr("matchmaker.rfq.views.suggest", broken)
+    auth.login("buyer@example.com")
+    response = post_request(client)
+    assert response.status_code == 302
+    assert db.session.scalar(select(BuyerRequest.title)) == "Aluminium housings"
