@@ -61,7 +61,12 @@ def facts_of(supplier) -> SupplierFacts:
 
 
 def certification_signal(needs: Needs, facts: SupplierFacts, weights: FitWeights) -> Signal | None:
-    """Required certifications held, pending or missing (named-only ones count half)."""
+    """Required certifications held, pending or missing; ones only named in a search count for less.
+
+    Typed into a search box, a certificate may be a wish rather than a must
+    (the catalog's certification filter is the must); it should order
+    suppliers who make the same thing, not lift holders who make something else.
+    """
     wanted = needs.all_certifications
     if not wanted:
         return None
@@ -69,12 +74,11 @@ def certification_signal(needs: Needs, facts: SupplierFacts, weights: FitWeights
     pending = [c for c in wanted if c not in facts.certifications and c in facts.pending]
     missing = [c for c in wanted if c not in facts.certifications and c not in facts.pending]
 
-    def share(items):  # a certification only named in a search box weighs half a required one
-        return sum(1.0 if c in needs.certifications else 0.5 for c in items) / len(wanted)
+    def share(items):
+        return sum(1.0 if c in needs.certifications else weights.named_certification for c in items) / len(wanted)
     effect = weights.missing_certification * share(missing) + weights.pending_certification * share(pending)
-    parts = [f"has {certifications.label(c)}" for c in met]
-    parts += [f"applying for {certifications.label(c)}" for c in pending]
-    parts += [f"no {certifications.label(c)}" for c in missing]
+    # Ids are the short names buyers write ("ISO 13485"); the table's long names are for tooltips.
+    parts = [f"has {c}" for c in met] + [f"applying for {c}" for c in pending] + [f"no {c}" for c in missing]
     status = MET if not (missing or pending) else (MISSING if not met and not pending else PARTIAL)
     return Signal("certifications", effect, status, ", ".join(parts),
                   {"met": met, "pending": pending, "missing": missing})
@@ -139,9 +143,19 @@ def industry_signal(needs: Needs, facts: SupplierFacts, weights: FitWeights) -> 
                   {"industry": facts.industry})
 
 
-def fit_signals(needs: Needs, facts: SupplierFacts, product, weights: FitWeights) -> list[Signal]:
+def product_signal(share: float, weights: FitWeights) -> Signal | None:
+    """How much of what the buyer asked for one of the supplier's products names (share of key words)."""
+    if share <= 0:
+        return None
+    return Signal("product", weights.product_match * share, MET if share >= 1 else PARTIAL,
+                  f"a product names {share:.0%} of your key words", {"share": round(share, 3)})
+
+
+def fit_signals(needs: Needs, facts: SupplierFacts, product, weights: FitWeights,
+                product_share: float = 0.0) -> list[Signal]:
     """Every signal that has something to say, with the profile's weights applied."""
-    signals = [certification_signal(needs, facts, weights), moq_signal(needs, product, weights),
+    signals = [product_signal(product_share, weights),
+               certification_signal(needs, facts, weights), moq_signal(needs, product, weights),
                lead_time_signal(needs, product, weights), export_signal(needs, facts, weights),
                smart_factory_signal(facts, weights), industry_signal(needs, facts, weights)]
     return [signal for signal in signals if signal is not None]

@@ -27,8 +27,10 @@ class ProfileError(ValueError):
 class FitWeights:
     """How much each fit signal moves a candidate (relevance is on a 0..1 scale)."""
 
+    product_match: float = 0.2
     missing_certification: float = -0.5
     pending_certification: float = -0.25
+    named_certification: float = 0.1  # share of those effects for a certification only named in a search
     moq_above_quantity: float = -0.15
     lead_time_over: float = -0.2
     exports_to_country: float = 0.05

@@ -144,9 +144,10 @@ def rank_candidates(needs: Needs, filters: Sequence[Filter] = (), mode: str = "h
         # Without a lexical hit the supplier has none of the words (nor their synonyms): share 0.
         if not fits and wanted.terms and hit.lexical_score is not None:
             fits = wanted.share(_supplier_terms(supplier)) >= profile.min_term_share
-        product, _ = best_by_words([Line("product", p.name, p) for p in supplier.products], query_terms)
-        product = product.product if product else _favourable_product(supplier.products)
-        signals = fit_signals(needs, facts_of(supplier), product, profile.fit)
+        named, _ = best_by_words([Line("product", p.name, p) for p in supplier.products], query_terms)
+        product = named.product if named else _favourable_product(supplier.products)
+        share = wanted.share(_cached_terms(named.text)) if named else 0.0
+        signals = fit_signals(needs, facts_of(supplier), product, profile.fit, share)
         matches.append(SupplierMatch(supplier, hit, hit.score / scale, fits, signals, product))
     matches.sort(key=lambda m: (not m.fits, -m.score, m.supplier.external_id))
     for rank, match in enumerate(matches, start=1):

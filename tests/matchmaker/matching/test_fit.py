@@ -49,9 +49,11 @@ def test_pending_certification_is_a_smaller_demotion_and_partial_counts_share():
     assert half.data == {"met": ["ISO 9001"], "pending": [], "missing": ["ISO 13485"]}
 
 
-def test_a_certification_only_named_in_a_search_weighs_half():
+def test_a_certification_only_named_in_a_search_weighs_less():
     needs = Needs(named_certifications=("ISO 13485",))
-    assert certification_signal(needs, facts(), W).effect == pytest.approx(W.missing_certification / 2)
+    effect = certification_signal(needs, facts(), W).effect
+    assert effect == pytest.approx(W.missing_certification * W.named_certification)
+    assert W.missing_certification < effect < 0
     assert certification_signal(Needs(), facts(), W) is None
 
 
@@ -110,3 +112,6 @@ def test_fit_signals_use_the_weights_given():
     heavy = FitWeights(missing_certification=-2.0, lead_time_over=-1.0)
     signals = fit_signals(Needs(certifications=("HACCP",), max_lead_time_days=10), facts(), product(lead=20), heavy)
     assert {s.name: s.effect for s in signals} == {"certifications": -2.0, "lead_time": -1.0}
+    named = fit_signals(Needs(), facts(), product(), heavy, product_share=0.5)
+    assert [(s.name, s.effect, s.status) for s in named] == [("product", 0.1, PARTIAL)]
+    assert fit_signals(Needs(), facts(), product(), heavy, product_share=1.0)[0].status == MET
