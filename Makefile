@@ -41,7 +41,7 @@ setup: $(VENV)/.installed ## create or upgrade the database, load the demo and b
 
 serve: $(VENV)/.installed
 	@echo "Matchmaker is starting on http://$(HOST):$(PORT) (Ctrl+C stops it)"
-	$(BIN)/matchmaker run --host $(HOST) --port $(PORT)
+	MATCHMAKER_WARM_UP=1 $(BIN)/matchmaker run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-dev browser ## install test needs and run every test
 	$(BIN)/python -m pytest

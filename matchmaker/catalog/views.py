@@ -12,6 +12,7 @@ from search.documents import MODES
 
 from .queries import CatalogFilters, catalog_query
 from .searching import search_page
+from ..warmup import is_ready
 
 bp = Blueprint("catalog", __name__)
 MAX_PAGE = 10_000  # deeper pages are refused before any query runs
@@ -29,6 +30,10 @@ def index():
         abort(404)
     page, searched = None, False
     if filters.q:
+        if mode != "lexical" and not is_ready():
+            # The models are still loading (server just started): answer from the words now, not in 20 s.
+            mode = "lexical"
+            flash("Search by meaning is still starting up, so these results match your words.", "info")
         try:
             page, searched = search_page(filters, mode, number, per_page), True
         except BackendError as exc:

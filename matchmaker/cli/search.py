@@ -23,24 +23,40 @@ from ..search_sync import drain_outbox
 EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the lock; try again later
 
 
+PROGRESS_LINES = 10  # without a terminal, one line per tenth of the work
+
+
 @contextmanager
 def progress_bar():
-    """A progress callback ``(done, total)`` drawing a bar with rate and ETA on a terminal, else nothing."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    state = {"bar": None, "started": time.monotonic()}
+    """A progress callback ``(done, total)``: a bar with rate and ETA on a terminal, else a line per tenth.
 
-    def update(done: int, total: int) -> None:
+    Lines matter when the output is a log or a pipe (``make run`` under an IDE,
+    CI, systemd): a long build must not look like a hang.
+    """
+    state = {"bar": None, "started": time.monotonic(), "next": 1}
+
+    def rate(done: int) -> float:
+        return done / max(time.monotonic() - state["started"], 1e-6)
+
+    def line(done: int, total: int) -> None:
+        if total <= 0 or done * PROGRESS_LINES < state["next"] * total and done < total:
+            return
+        while state["next"] * total <= done * PROGRESS_LINES:
+            state["next"] += 1
+        speed = rate(done)
+        left = (total - done) / speed if speed else 0
+        click.echo(f"Indexing: {done:,} of {total:,} suppliers ({done / total:.0%}), {speed:,.0f}/s, "
+                   f"about {left:,.0f} s left", err=True)
+
+    def bar(done: int, total: int) -> None:
         if state["bar"] is None:
             state["bar"] = click.progressbar(length=total, label="Indexing", file=sys.stderr,
                                              show_pos=True, show_eta=True)
             state["bar"].__enter__()
-        rate = done / max(time.monotonic() - state["started"], 1e-6)
-        state["bar"].label = f"Indexing ({rate:,.0f} suppliers/s)"
+        state["bar"].label = f"Indexing ({rate(done):,.0f} suppliers/s)"
         state["bar"].update(done - state["bar"].pos)
     try:
-        yield update
+        yield bar if sys.stderr.isatty() else line
     finally:
         if state["bar"] is not None:
             state["bar"].__exit__(None, None, None)

