@@ -12,21 +12,32 @@ bp = Blueprint("health", __name__)
 @bp.route("/health")
 @public
 def health():
-    """200 with ``"status": "ready"`` once models are loaded and the index is readable, else 503 and why."""
+    """200 with ``"status": "ready"`` once models are loaded and the index is readable, else 503 and why.
+
+    ``starting``: the background warm-up is loading models; ``cold``: no warm-up
+    was asked for and no search has loaded them yet; ``degraded``: no readable
+    index, or the warm-up failed.
+    """
     from search.backend import BackendError
 
     from .search_service import get_search
 
     warm = status()
+    service = get_search()
+    cold = [name for name, encoder in service.encoders.items() if not getattr(encoder, "loaded", True)]
     try:
-        found = get_search().backend.health()
+        found = service.backend.health()
         search = {key: found.get(key) for key in ("backend", "status", "live", "documents")}
     except (BackendError, OSError) as exc:
         current_app.logger.warning("health: search backend unavailable: %s", exc)
         search = {"status": "unavailable"}  # the reason is in the log, not in a public answer
     loading = warm.state == "loading"
-    ready = not loading and warm.state != "failed" and search.get("status") == "ok"
-    models = {key: value for key, value in warm.as_dict().items() if key != "error"}
-    body = {"status": "ready" if ready else ("starting" if loading else "degraded"), "models": models,
-            "search": search}
-    return jsonify(body), 200 if ready else 503
+    models = {**{key: value for key, value in warm.as_dict().items() if key != "error"}, "not_loaded": cold}
+    if loading:
+        state = "starting"
+    elif warm.state == "failed" or search.get("status") != "ok":
+        state = "degraded"
+    else:  # without a warm-up the models load on the first search: until then say so
+        state = "cold" if cold else "ready"
+    body = {"status": state, "models": models, "search": search}
+    return jsonify(body), 200 if state == "ready" else 503

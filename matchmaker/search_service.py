@@ -21,6 +21,7 @@ from search.engine import RankingConfig, SearchEngine
 from search.ranking import retriever_weights
 from search.synonyms import Synonyms
 
+from . import certifications
 from .extensions import db
 from .matching.profile import DEFAULT as DEFAULT_PROFILE
 from .matching.profile import RankingProfile, load_profile
@@ -102,13 +103,20 @@ def parse_filter(text: str) -> Filter:
     for operator in (">=", "<="):
         if operator in text:
             field, value = text.split(operator, 1)
-            number = float(value)
+            try:
+                number = float(value)
+            except ValueError:
+                raise ValueError(f"filter {text!r}: {value.strip()!r} is not a number") from None
             return Filter.range(field.strip(), gte=number if operator == ">=" else None,
                                 lte=number if operator == "<=" else None)
     if "=" not in text:
         raise ValueError(f"filter {text!r} must look like field=value, field>=number or field<=number")
     field, value = text.split("=", 1)
     values = [v.strip() for v in value.split("|") if v.strip()]
+    if field.strip() == "certifications":  # any spelling of a certification finds its canonical id
+        values = [certifications.parse(v).id for v in values]
+    if not values:
+        raise ValueError(f"filter {text!r} has no value")
     return Filter.term(field.strip(), values[0]) if len(values) == 1 else Filter.terms(field.strip(), values)
 
 

@@ -57,6 +57,11 @@ class _LazyEncoder:
         raise NotImplementedError
 
     @property
+    def loaded(self) -> bool:
+        """Whether the model is in memory (a first encode would not have to load it)."""
+        return self._model is not None
+
+    @property
     def model(self):
         """The loaded model (loading it the first time)."""
         if self._model is None:

@@ -15,6 +15,7 @@ from search.backend import BackendError
 from search.documents import MODES
 
 from ..reindex_job import LOCK_FILE, run_reindex
+from ..display import display_name, name_pair
 from ..matching.service import match_text
 from ..matching.suggestions import existing_request_ids, open_request_ids, stored_matches, suggest_for_ids
 from ..search_service import parse_filter
@@ -115,19 +116,23 @@ def search_command(text: str, mode: str, filters: tuple[str, ...], k: int, offse
 
     When nothing fits, says so and prints the closest partial matches.
     """
+    if not text.strip():
+        raise click.UsageError("TEXT is empty: say what to search for")
     try:
         parsed = tuple(parse_filter(item) for item in filters)
+        wanted = next((f.values[0] for f in parsed if f.field == "certifications" and f.values), None)
         # -k and --offset need not line up with pages: fetch the pages that cover them.
         first = offset // k + 1
-        result = match_text(text, parsed, page=first, per_page=k, mode=mode, highlight=False)
+        result = match_text(text, parsed, page=first, per_page=k, mode=mode, certification=wanted, highlight=False)
         skip = offset - (first - 1) * k
         shown = result.items[skip:]
         if skip and len(shown) < k:
-            shown += match_text(text, parsed, page=first + 1, per_page=k, mode=mode, highlight=False).items
+            shown += match_text(text, parsed, page=first + 1, per_page=k, mode=mode, certification=wanted,
+                                highlight=False).items
         shown = shown[:k]
     except (ValueError, BackendError) as exc:
         raise click.ClickException(str(exc)) from exc
-    partial = result.partial if result.fits_nothing else []
+    partial = result.partial[:k] if result.fits_nothing else []
     if result.fits_nothing:
         click.echo(f"No supplier fits {text!r}; closest partial matches:", err=True)
     for match in shown or partial:
@@ -139,15 +144,17 @@ def search_command(text: str, mode: str, filters: tuple[str, ...], k: int, offse
 def print_match(match, as_json: bool, partial: bool = False) -> None:
     """One ranked supplier as a table row with its reason, or as one JSON object."""
     supplier = match.supplier
+    shown, korean = name_pair(supplier.name, supplier.name_en)
+    name = f"{shown} ({korean})" if korean else shown  # romanized when there is no English name
     if as_json:
-        click.echo(json.dumps({"rank": match.rank, "external_id": supplier.external_id, "name": supplier.display_name,
+        click.echo(json.dumps({"rank": match.rank, "external_id": supplier.external_id, "name": name,
                                "score": round(match.score, 6), "fits": not partial, **match.breakdown(),
                                "lexical_score": match.hit.lexical_score, "lexical_rank": match.hit.lexical_rank,
                                "vector_scores": match.hit.vector_scores, "vector_ranks": match.hit.vector_ranks,
                                "explanation": match.explanation.as_dict() if match.explanation else None},
                               ensure_ascii=False))
         return
-    click.echo(f"{match.rank:>3}. {supplier.external_id:<16} {match.score:7.3f}  {supplier.display_name}")
+    click.echo(f"{match.rank:>3}. {supplier.external_id:<16} {match.score:7.3f}  {name}")
     if match.explanation:
         click.echo(f"     {match.explanation.summary}")
 
@@ -178,4 +185,5 @@ def match_command(request_ids: tuple[str, ...], match_all: bool, show: bool) -> 
             click.echo(f"\n{external_id}:")
             for match in stored_matches(external_id):
                 click.echo(f"{match.rank or '-':>3}. {match.supplier.external_id:<16} {match.status:<11} "
-                           f"{match.supplier.display_name}\n     {(match.explanation or {}).get('summary', '')}")
+                           f"{display_name(match.supplier.name, match.supplier.name_en)}\n"
+                           f"     {(match.explanation or {}).get('summary', '')}")

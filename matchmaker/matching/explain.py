@@ -59,13 +59,19 @@ def word_overlap(line: Line, terms: frozenset[str]) -> int:
 
 
 def best_by_words(lines: list[Line], terms: frozenset[str]) -> tuple[Line | None, int]:
-    """The line sharing most query terms (the first on a tie), and how many."""
-    best, most = None, 0
+    """The line sharing most query terms, and how many; products win ties and near-ties.
+
+    What a supplier makes answers a buyer better than how it makes it: a
+    capability is named only when it shares at least two more terms than the
+    best product.
+    """
+    best: dict[str, tuple[Line | None, int]] = {"product": (None, 0), "capability": (None, 0)}
     for line in lines:
         overlap = word_overlap(line, terms)
-        if overlap > most:
-            best, most = line, overlap
-    return best, most
+        if overlap > best[line.kind][1]:
+            best[line.kind] = (line, overlap)
+    product, capability = best["product"], best["capability"]
+    return capability if capability[1] >= product[1] + 2 else (product if product[1] else capability)
 
 
 def best_by_meaning(lines: list[Line], vectors: np.ndarray, query: np.ndarray) -> tuple[Line | None, float]:

@@ -40,7 +40,12 @@ def terms_of(text: str) -> frozenset[str]:
 # Words every buyer request has whatever it asks for; they say nothing about fit.
 REQUEST_WORDS = frozenset(singular(term) for term in analyze(
     "korean korea manufacturer manufacturers maker makers supplier suppliers factory wanted looking seeking need "
-    "needed sourcing source rfq quote quotation request partner company companies produce producer please"))
+    "needed sourcing source rfq quote quotation request partner company companies produce producer please "
+    "pcs pc piece pieces unit units set sets kg ton tons per order volume"))
+
+
+def _number(term: str) -> bool:
+    return term.replace(".", "").replace(",", "").isdigit()
 
 
 @functools.cache
@@ -70,7 +75,9 @@ class KeyTerms:
 def key_terms(text: str, synonyms: Synonyms | None) -> KeyTerms:
     """The key terms of ``text`` (request boilerplate left out), with the synonym groups they match."""
     sequence = [singular(term) for term in analyze(text)]
-    terms = frozenset(term for term in sequence if term not in REQUEST_WORDS)
+    # Numbers (quantities, "100%", "5-axis") say how much or which size, not what: a supplier
+    # whose profile happens to contain "100" does not fit "kimchi 100".
+    terms = frozenset(term for term in sequence if term not in REQUEST_WORDS and not _number(term))
     alternatives = []
     if synonyms is not None:
         for match in synonyms.matches(text):

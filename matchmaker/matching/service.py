@@ -16,11 +16,12 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from search.analysis import analyze
 from search.documents import Filter, Hit, SearchRequest
 
+from .. import certifications
 from ..search_service import SearchService, get_search, load_in_order
 from .explain import Explanation, Line, best_by_words
 from .fit import Signal, facts_of, fit_signals
@@ -122,8 +123,11 @@ def _favourable_product(products):
     return min(products, key=lambda p: (p.lead_time_days is None, p.lead_time_days or 0, p.moq or 0))
 
 
-def rank_candidates(needs: Needs, filters: Sequence[Filter] = (), mode: str = "hybrid"):
-    """Every candidate in the window as :class:`SupplierMatch`, those that fit first, each group best first."""
+def rank_candidates(needs: Needs, filters: Sequence[Filter] = (), mode: str = "hybrid", all_fit: bool = False):
+    """Every candidate in the window as :class:`SupplierMatch`, those that fit first, each group best first.
+
+    ``all_fit``: the filters alone decide what fits (a query that names nothing but a certificate).
+    """
     service = get_search()
     profile = service.profile
     text = needs.text.strip()
@@ -140,7 +144,7 @@ def rank_candidates(needs: Needs, filters: Sequence[Filter] = (), mode: str = "h
         supplier = rows.get(hit.id)
         if supplier is None:
             continue  # deleted since the index saw it
-        fits = close_in_meaning(hit.vector_scores, thresholds)
+        fits = all_fit or close_in_meaning(hit.vector_scores, thresholds)
         # Without a lexical hit the supplier has none of the words (nor their synonyms): share 0.
         if not fits and wanted.terms and hit.lexical_score is not None:
             fits = wanted.share(_supplier_terms(supplier)) >= profile.min_term_share
@@ -155,8 +159,9 @@ def rank_candidates(needs: Needs, filters: Sequence[Filter] = (), mode: str = "h
     return matches, ranking, query_terms
 
 
-def _page(needs: Needs, filters, page: int, per_page: int, mode: str, highlight: bool) -> MatchPage:
-    matches, ranking, terms = rank_candidates(needs, filters, mode)
+def _page(needs: Needs, filters, page: int, per_page: int, mode: str, highlight: bool,
+          all_fit: bool = False) -> MatchPage:
+    matches, ranking, terms = rank_candidates(needs, filters, mode, all_fit)
     fitting = [m for m in matches if m.fits]
     start = (page - 1) * per_page
     items = fitting[start:start + per_page]
@@ -174,8 +179,18 @@ def _page(needs: Needs, filters, page: int, per_page: int, mode: str, highlight:
 def match_text(text: str, filters: Sequence[Filter] = (), *, page: int = 1, per_page: int = 10,
                mode: str = "hybrid", certification: str | None = None, industry: str | None = None,
                highlight: bool = True) -> MatchPage:
-    """Suppliers for a free-text search (the catalog's box, ``matchmaker search``), ranked by fit."""
-    return _page(needs_from_text(text, certification, industry), filters, page, per_page, mode, highlight)
+    """Suppliers for a free-text search (the catalog's box, ``matchmaker search``), ranked by fit.
+
+    A query that names nothing but certificates (``iso9001``, ``해썹``) lists their holders.
+    """
+    needs = needs_from_text(text, certification, industry)
+    only_certificates = bool(needs.named_certifications) and not certifications.without_mentions(text)
+    if only_certificates:
+        named = needs.named_certifications
+        filters = (*filters, *(Filter.term("certifications", cert) for cert in named))
+        needs = replace(needs, text=" ".join(named), key_text=" ".join(named),
+                        certifications=needs.certifications + named, named_certifications=())
+    return _page(needs, filters, page, per_page, mode, highlight, all_fit=only_certificates)
 
 
 def match_request(request, *, page: int = 1, per_page: int | None = None, mode: str = "hybrid") -> MatchPage:

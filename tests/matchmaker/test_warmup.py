@@ -13,11 +13,23 @@ def test_health_before_the_index_exists_is_degraded(client):
     assert body["models"]["state"] == "idle"
 
 
-def test_health_is_ready_once_the_index_is_built_and_public(client, runner, make_supplier):
+def test_health_is_ready_once_the_index_is_built_and_models_loaded(client, runner, make_supplier):
     make_supplier()
-    assert runner.invoke(args=["reindex"]).exit_code == 0
+    assert runner.invoke(args=["reindex"]).exit_code == 0  # the build loads the models in this process
     response = client.get("/health")  # no sign-in: load balancers and make run ask it
     assert response.status_code == 200 and response.get_json()["status"] == "ready"
+    assert response.get_json()["models"]["not_loaded"] == []
+
+
+def test_health_says_cold_while_no_model_is_loaded(app, client, runner, make_supplier, monkeypatch):
+    from matchmaker.search_service import get_search
+    make_supplier()
+    assert runner.invoke(args=["reindex"]).exit_code == 0
+    with app.app_context():
+        encoder = get_search().encoders["usem3"]
+    monkeypatch.setattr(type(encoder), "loaded", property(lambda self: False))
+    body = client.get("/health").get_json()
+    assert body["status"] == "cold" and "usem3" in body["models"]["not_loaded"]
 
 
 def test_warm_up_loads_every_encoder_and_reports_it(app, make_supplier, runner):

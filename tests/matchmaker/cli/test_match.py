@@ -92,3 +92,15 @@ def test_search_pages_with_offset(runner, indexed):
                runner.invoke(args=["search", "CNC machined valve bodies", "--json", "-k", "2", "--offset", "1"]
                              ).output.splitlines() if line.startswith("{")]
     assert shifted == everything[1:3]
+
+
+def test_search_cli_filters_and_names_read_like_the_catalog(runner, indexed):
+    rows = [json.loads(line) for line in runner.invoke(
+        args=["search", "wire harness", "--json", "--filter", "certifications=IATF16949"]).output.splitlines()
+        if line.startswith("{")]
+    assert [r["external_id"] for r in rows] == [indexed["harness"].external_id]
+    assert rows[0]["name"] == "Hanuljeonjang (한울전장)"  # romanized, the Korean beside it
+    assert rows[0]["explanation"]["certifications"]["met"] == ["IATF 16949"]
+    bad = runner.invoke(args=["search", "x", "--filter", "smart_factory_level>=abc"])
+    assert bad.exit_code == 1 and "'abc' is not a number" in bad.output
+    assert "TEXT is empty" in runner.invoke(args=["search", "  "]).output

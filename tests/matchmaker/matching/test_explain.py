@@ -67,3 +67,14 @@ def test_without_a_matched_line_the_summary_still_says_something():
     assert Explanation(Line("capability", "anodizing"), WORDS).summary == "Offers anodizing"
     assert Explanation(Line("capability", "anodizing"), MEANING).summary == "Closest capability: anodizing"
     assert has_hangul("ISO 9001 인증") and not has_hangul("ISO 9001")
+
+
+def test_a_product_is_named_before_a_capability_that_shares_about_as_many_words():
+    row = SimpleNamespace(products=[SimpleNamespace(name="hydraulic cylinders", hs_code=None, moq=24, unit="pcs",
+                                                    lead_time_days=None, unit_price_usd=None)],
+                          capabilities=["hard chrome plating"])
+    terms = frozenset(analyze("hydraulic cylinders with hard chrome plating"))
+    line, _ = best_by_words(lines_of(row), terms)
+    assert line.kind == "product"
+    line, _ = best_by_words(lines_of(row), frozenset(analyze("hard chrome plating of piston rods")))
+    assert line.kind == "capability"

@@ -125,3 +125,17 @@ def test_suggestions_are_stored_and_rematching_keeps_decisions(app, db, catalog,
     assert decided.status == "rejected" and decided.notes == "wrong alloy" and decided.rank is not None
     count = db.session.query(Match).filter_by(request_id=request.id).count()
     assert count == len(rows)
+
+
+def test_a_query_that_is_only_a_certificate_lists_its_holders(app, catalog):
+    with app.app_context():
+        for text in ("iso13485", "ISO 13485:2016"):
+            page = match_text(text)
+            assert set(ids(page)) == {catalog["pcba_medical"].external_id, catalog["syringes"].external_id}, text
+            assert all(m.explanation.certifications["met"] == ["ISO 13485"] for m in page.items)
+
+
+def test_numbers_in_a_query_do_not_make_suppliers_fit(app, catalog):
+    with app.app_context():
+        plain, with_number = match_text("syringes"), match_text("syringes 100")
+        assert ids(with_number) == ids(plain) == [catalog["syringes"].external_id]
