@@ -116,12 +116,11 @@ def test_streaming_many_suppliers_while_the_cache_writes(runner, db, tmp_path):
     assert summary["documents"] == 520 and summary["embedded"] > 520
 
 
-def test_progress_bar_with_rate_and_eta_on_a_terminal(tmp_path):
+def _instance_with_40_suppliers(tmp_path) -> tuple[str, dict]:
+    """A scratch instance with 40 demo suppliers, for running ``matchmaker`` as a subprocess."""
     import os
     import subprocess
     import sys
-
-    from tests.conftest import run_on_terminal
     env = dict(os.environ, MATCHMAKER_INSTANCE_PATH=str(tmp_path))
     env.pop("MATCHMAKER_DATABASE_URL", None)
     matchmaker = str(Path(sys.executable).parent / "matchmaker")
@@ -130,6 +129,12 @@ def test_progress_bar_with_rate_and_eta_on_a_terminal(tmp_path):
     data.write_bytes(b"\n".join(demo.read_bytes().splitlines()[:40]) + b"\n")
     for args in (["db", "upgrade"], ["import", "suppliers", str(data)]):
         subprocess.run([matchmaker, *args], env=env, check=True, capture_output=True)
+    return matchmaker, env
+
+
+def test_progress_bar_with_rate_and_eta_on_a_terminal(tmp_path):
+    from tests.conftest import run_on_terminal
+    matchmaker, env = _instance_with_40_suppliers(tmp_path)
     result, text = run_on_terminal([matchmaker, "reindex", "--batch-size", "10"], env)
     assert result.returncode == 0 and result.stdout.startswith("Indexed 40 documents")
     assert "suppliers/s" in text and "40/40" in text
@@ -137,17 +142,8 @@ def test_progress_bar_with_rate_and_eta_on_a_terminal(tmp_path):
 
 def test_progress_lines_when_the_output_is_not_a_terminal(tmp_path):
     """``make run`` in a pipe or a log still shows the build moving, a line per tenth."""
-    import os
     import subprocess
-    import sys
-    env = dict(os.environ, MATCHMAKER_INSTANCE_PATH=str(tmp_path))
-    env.pop("MATCHMAKER_DATABASE_URL", None)
-    matchmaker = str(Path(sys.executable).parent / "matchmaker")
-    demo = Path(__file__).resolve().parents[2] / "data" / "demo" / "suppliers.jsonl"
-    data = tmp_path / "s.jsonl"
-    data.write_bytes(b"\n".join(demo.read_bytes().splitlines()[:40]) + b"\n")
-    for args in (["db", "upgrade"], ["import", "suppliers", str(data)]):
-        subprocess.run([matchmaker, *args], env=env, check=True, capture_output=True)
+    matchmaker, env = _instance_with_40_suppliers(tmp_path)
     result = subprocess.run([matchmaker, "reindex", "--batch-size", "10"], env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     lines = [line for line in result.stderr.splitlines() if line.startswith("Indexing:")]
