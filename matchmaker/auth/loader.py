@@ -1,5 +1,5 @@
 """flask-login wiring: how a session's user id becomes a User."""
-from flask_login import LoginManager
+from flask_login import AnonymousUserMixin, LoginManager
 
 from ..extensions import db
 from ..models import User
@@ -13,9 +13,17 @@ def load_user(user_id: str) -> User | None:
         return None
 
 
+class Visitor(AnonymousUserMixin):
+    """Someone not signed in: may browse the public catalog, sees nothing private."""
+
+    role = None
+    is_staff = False
+
+
 def init_app(login_manager: LoginManager) -> None:
     """Point flask-login at our loader and sign-in page."""
     login_manager.user_loader(load_user)
+    login_manager.anonymous_user = Visitor
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to see this page."
     login_manager.login_message_category = "info"

@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..auth.access import roles_required
+from ..auth.access import public, roles_required
 from ..domain import INDUSTRIES
 from ..extensions import db
 from ..models import Supplier, record_event
@@ -19,7 +19,7 @@ MAX_PAGE = 10_000  # deeper pages are refused before any query runs
 
 
 @bp.route("/")
-@roles_required()
+@public
 def index():
     """The catalog: ranked and explained by the matching service for a query, else listed from SQL."""
     filters = CatalogFilters.from_args(request.args)
@@ -48,9 +48,9 @@ def index():
 
 
 @bp.route("/suppliers/<int:supplier_id>")
-@roles_required()
+@public
 def supplier(supplier_id: int):
-    """One supplier's profile; contact details are for staff only (the template checks)."""
+    """One supplier's public profile, for everyone; contact details are for staff only (the template checks)."""
     row = db.session.get(Supplier, supplier_id)
     if row is None:
         abort(404)

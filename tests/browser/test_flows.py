@@ -9,8 +9,25 @@ from tests.browser.conftest import sign_in
 pytestmark = pytest.mark.browser
 
 
-def test_buyer_signs_in_browses_posts_a_request_and_signs_out(live_server, page, tmp_path):
+def test_a_visitor_searches_and_opens_a_profile_without_an_account(live_server, page, tmp_path):
     page.goto(live_server)
+    expect(page.get_by_test_id("landing")).to_be_visible()
+    page.fill("input[name=q]", "brake pads")
+    page.click("main form.filters button[type=submit]")
+    expect(page.get_by_test_id("reason").first).to_be_visible()
+    page.locator("li.card h2 a").first.click()
+    expect(page.locator("h2", has_text="Products")).to_be_visible()
+    expect(page.get_by_test_id("contacts")).to_have_count(0)
+    page.screenshot(path=str(tmp_path / "visitor-profile.png"), full_page=True)
+    page.click("text=Sign in")
+    page.fill("input[name=email]", "buyer@example.com")
+    page.fill("input[name=password]", "correct horse battery")
+    page.click("main form button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/suppliers/\d+$"))  # back where the visitor was
+
+
+def test_buyer_signs_in_browses_posts_a_request_and_signs_out(live_server, page, tmp_path):
+    page.goto(f"{live_server}/requests/")
     expect(page).to_have_url(re.compile(r"/auth/login\?next="))
     sign_in(page, live_server, "buyer@example.com")
     expect(page.get_by_test_id("who")).to_have_text("buyer@example.com · buyer")

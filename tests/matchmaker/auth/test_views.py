@@ -40,17 +40,17 @@ def test_registration_checks_password_length_and_confirmation(client, db):
 def test_sign_in_and_out(client, auth, users):
     response = auth.login("buyer@example.com")
     assert response.status_code == 302
-    assert client.get("/").status_code == 200
+    assert client.get("/requests/").status_code == 200
     response = auth.logout()
     assert response.status_code == 302 and response.headers["Location"].startswith("/auth/login")
-    assert client.get("/").status_code == 302
+    assert client.get("/requests/").status_code == 302
 
 
 def test_wrong_password_and_unknown_email_get_the_same_answer(client, auth, users):
     wrong = auth.login("buyer@example.com", "not the password").get_data(as_text=True)
     unknown = auth.login("nobody@example.com").get_data(as_text=True)
     assert "Wrong email or password." in wrong and "Wrong email or password." in unknown
-    assert client.get("/").status_code == 302
+    assert client.get("/requests/").status_code == 302
 
 
 def test_inactive_accounts_cannot_sign_in(client, auth, users, db):
@@ -104,7 +104,7 @@ def test_forms_without_a_csrf_token_are_refused(client, users, db):
 def test_sign_out_is_post_only(client, auth, users):
     auth.login("buyer@example.com")
     assert client.get("/auth/logout").status_code == 405
-    assert client.get("/").status_code == 200  # still signed in
+    assert client.get("/requests/").status_code == 200  # still signed in
 
 
 def test_signed_in_users_skip_the_sign_in_page(client, auth, users):

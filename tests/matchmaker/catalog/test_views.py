@@ -82,3 +82,20 @@ def test_supplier_page_hides_contacts_from_buyers(client, auth, users, make_supp
 def test_unknown_supplier_is_404(client, auth, users):
     auth.login("buyer@example.com")
     assert client.get("/suppliers/999").status_code == 404
+
+
+def test_visitors_browse_the_catalog_and_profiles_without_contacts(client, make_supplier):
+    supplier = make_supplier(name_en="Open Maker", contact_email="secret@maker.kr", contact_phone="+82-2-555")
+    home = client.get("/").get_data(as_text=True)
+    assert 'data-testid="landing"' in home and "Open Maker" in home and "Register as a buyer" in home
+    page = client.get(f"/suppliers/{supplier.id}").get_data(as_text=True)
+    assert "Open Maker" in page and "secret@maker.kr" not in page and "+82-2-555" not in page
+    assert "Edit profile" not in page
+    assert client.get(f"/suppliers/{supplier.id}/edit").status_code == 302  # sign in first
+    assert client.get("/requests/new").headers["Location"].startswith("/auth/login?next=")
+
+
+def test_the_landing_section_is_for_visitors_only(client, auth, users, make_supplier):
+    make_supplier()
+    auth.login("buyer@example.com")
+    assert 'data-testid="landing"' not in client.get("/").get_data(as_text=True)
