@@ -49,10 +49,6 @@ class SearchService:
         """``text`` with its bilingual synonyms, when the profile uses them."""
         return self.synonyms.expand_query(text) if self.synonyms and text else text
 
-    def english_terms(self, text: str) -> list[str]:
-        """English key terms for Korean ``text`` (from the synonym file)."""
-        return Synonyms.load().english_terms(text)
-
     def engine(self, query: str = "") -> SearchEngine:
         """An engine whose weights leave out encoders that cannot read ``query``."""
         weights = retriever_weights(dict(self.ranking.weights), query) if query else dict(self.ranking.weights)

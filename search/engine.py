@@ -79,7 +79,7 @@ class SearchEngine:
         for name, vector in vectors.items():
             lists[name] = self.backend.knn(name, vector, request.filters, n, version)
         fused = self._fuse(lists, version)
-        return Ranking(self._hits(fused, lists, 0), lexical_total, vectors, version)
+        return Ranking(self._hits(fused, lists), lexical_total, vectors, version)
 
     def search(self, request: SearchRequest, version: str | None = None) -> SearchResult:
         """Run ``request`` against ``version`` (the live one by default): one highlighted page."""
@@ -109,11 +109,11 @@ class SearchEngine:
         return rrf(lists, self.ranking.rrf_k, {name: self.ranking.weight(name) for name in lists})
 
     @staticmethod
-    def _hits(page, lists, offset: int) -> list[Hit]:
+    def _hits(fused, lists) -> list[Hit]:
         positions = {name: {doc_id: (rank, score) for rank, (doc_id, score) in enumerate(ranked, 1)}
                      for name, ranked in lists.items()}
         hits = []
-        for rank, (doc_id, score) in enumerate(page, start=offset + 1):
+        for rank, (doc_id, score) in enumerate(fused, start=1):
             hit = Hit(doc_id, score, rank)
             for name, found in positions.items():
                 if doc_id not in found:

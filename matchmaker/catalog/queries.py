@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Integer, Select, Text, case, cast, exists, func, or_, select
 
-from .. import certifications
+from ..display import certification_id
 from ..domain import INDUSTRIES
 from ..models import Product, Supplier
 
@@ -74,5 +74,5 @@ def catalog_query(filters: CatalogFilters) -> Select:
 def has_certification(name: str):
     """SQL condition: the supplier holds the certification ``name`` (any spelling of it)."""
     # JSON lists are stored as text on both databases; match the quoted canonical id.
-    needle = f'%"{escape_like(certifications.parse(name).id)}"%'
+    needle = f'%"{escape_like(certification_id(name))}"%'
     return cast(Supplier.certification_ids, Text).like(needle, escape="\\")

@@ -5,7 +5,7 @@ from markupsafe import Markup
 
 from search.documents import Filter
 
-from .. import certifications
+from ..display import certification_id
 from ..matching.service import MatchPage, match_text
 from .queries import CatalogFilters
 
@@ -20,11 +20,6 @@ def card_highlights(highlights: dict[str, list[str]]) -> dict[str, list[Markup]]
     chosen = [name for name in SHOWN_FIELDS if name in highlights][:SHOWN_AT_MOST]
     # The highlighter escapes the text itself and adds only <mark> tags.
     return {name: [Markup(highlights[name][0].replace("\n", " · "))] for name in chosen}
-
-
-def certification_id(text: str) -> str:
-    """The canonical id of a certification typed in the filter box (``iso9001`` is ``ISO 9001``)."""
-    return certifications.parse(text).id
 
 
 def engine_filters(filters: CatalogFilters) -> tuple[Filter, ...]:

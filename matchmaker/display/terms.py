@@ -46,7 +46,7 @@ def certification(text: str) -> certifications.ParsedCertification:
 
 
 def certification_id(text: str) -> str:
-    """The canonical id of a written certification."""
+    """The canonical id of a written certification (``iso9001`` is ``ISO 9001``; ``-`` stays ``-``)."""
     return certification(text).id
 
 

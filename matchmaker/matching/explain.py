@@ -8,7 +8,6 @@ from the bilingual synonym file.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,16 +15,10 @@ import numpy as np
 
 from search.analysis import analyze
 
-from ..display.hs import hs_description
+from ..display import has_hangul, has_latin, hs_description
 from .fit import MET, MISSING, PARTIAL, Signal
 
 WORDS, MEANING = "words", "meaning"
-HANGUL = range(0xAC00, 0xD7A4)
-
-
-def has_hangul(text: str) -> bool:
-    """Whether ``text`` has Korean syllables."""
-    return any(ord(char) in HANGUL for char in text)
 
 
 @dataclass
@@ -105,7 +98,7 @@ class Explanation:
         """The matched line, with English terms beside Korean text."""
         if self.matched is None:
             return None
-        if self.english and has_hangul(self.matched.text) and not re.search("[A-Za-z]", self.matched.text):
+        if self.english and has_hangul(self.matched.text) and not has_latin(self.matched.text):
             return f"{self.matched.text} ({', '.join(self.english[:3])})"
         return self.matched.text
 

@@ -46,17 +46,19 @@ class SupplierFacts:
 
 
 @functools.lru_cache(maxsize=8192)
-def _parsed(text: str):
+def _pending(text: str) -> str | None:
+    # The id of a certificate written as applied for, in progress or lapsed; None when held or unreadable.
     try:
-        return certifications.parse(text)
-    except ValueError:  # nothing readable: not a certification
+        found = certifications.parse(text)
+    except ValueError:
         return None
+    return None if found.held else found.id
 
 
 def facts_of(supplier) -> SupplierFacts:
-    """The fit facts of a supplier row."""
-    parsed = [found for text in supplier.certifications or [] if text and (found := _parsed(text))]
-    return SupplierFacts(frozenset(p.id for p in parsed if p.held), frozenset(p.id for p in parsed if not p.held),
+    """The fit facts of a supplier row (held certifications are its stored canonical ids)."""
+    pending = {cert for text in supplier.certifications or [] if text and (cert := _pending(text))}
+    return SupplierFacts(frozenset(supplier.certification_ids or ()), frozenset(pending),
                          tuple(supplier.export_markets or ()), supplier.smart_factory_level, supplier.industry)
 
 

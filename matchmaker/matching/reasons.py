@@ -6,7 +6,8 @@ import numpy as np
 from indexers.cache import text_key
 
 from ..search_service import SearchService, embedding_cache
-from .explain import MEANING, WORDS, Explanation, best_by_meaning, best_by_words, has_hangul, lines_of
+from ..display import english_terms
+from .explain import MEANING, WORDS, Explanation, best_by_meaning, best_by_words, lines_of
 from .fit import facts_of, fit_signals
 from .needs import Needs
 
@@ -56,5 +57,5 @@ def explain(service: SearchService, matches, query_vectors: dict[str, np.ndarray
                 match.explanation.signals = match.signals
     for match in matches:
         found = match.explanation.matched
-        if found is not None and has_hangul(found.text):
-            match.explanation.english = service.english_terms(found.text)
+        if found is not None:  # English terms for a Korean line (none for other text)
+            match.explanation.english = english_terms(found.text, limit=5)

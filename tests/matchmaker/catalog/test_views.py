@@ -99,3 +99,10 @@ def test_the_landing_section_is_for_visitors_only(client, auth, users, make_supp
     make_supplier()
     auth.login("buyer@example.com")
     assert 'data-testid="landing"' not in client.get("/").get_data(as_text=True)
+
+
+def test_an_unreadable_certification_filter_is_not_an_error(client, make_supplier):
+    make_supplier(name_en="Any Maker")
+    for url in ("/?certification=-", "/?certification=%20/%20", "/?q=cnc&certification=-"):
+        response = client.get(url)
+        assert response.status_code == 200 and "Any Maker" not in response.get_data(as_text=True), url

@@ -3,6 +3,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from matchmaker.certifications import canonical_list
 from matchmaker.matching.fit import (MET, MISSING, PARTIAL, UNKNOWN, SupplierFacts, certification_signal,
                                      export_signal, facts_of, fit_signals, industry_signal, lead_time_signal,
                                      moq_signal, smart_factory_signal)
@@ -21,7 +22,8 @@ def product(moq=None, unit="pcs", lead=None):
 
 
 def test_facts_read_held_and_pending_certifications_in_any_spelling():
-    row = SimpleNamespace(certifications=["ISO9001:2015", "IATF 16949 (in progress)", "해썹"],
+    written = ["ISO9001:2015", "IATF 16949 (in progress)", "해썹"]
+    row = SimpleNamespace(certifications=written, certification_ids=canonical_list(written),
                           export_markets=["US"], smart_factory_level=3, industry="food")
     found = facts_of(row)
     assert found.certifications == {"ISO 9001", "HACCP"}
