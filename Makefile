@@ -12,7 +12,11 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
 TORCH  ?= torch==2.13.0
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup serve test test-postgres browser demo-data clean
+.PHONY: help run setup serve test test-postgres browser demo-data clean translations translations-extract
+
+# Interface translations: the .po files are the source, the .mo files are built (never committed).
+PO_FILES := $(wildcard matchmaker/translations/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -33,20 +37,30 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 
 run: setup serve ## install, create the database, load the demo catalog and serve it
 
-setup: $(VENV)/.installed ## create or upgrade the database, load the demo and build the index (keeps data)
+translations: $(MO_FILES) ## compile the interface translations (.po to .mo)
+
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ --statistics
+
+translations-extract: $(VENV)/.installed ## collect interface text into messages.pot and update every .po
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 --no-location --sort-output \
+		-o matchmaker/translations/messages.pot .
+	$(BIN)/pybabel update -i matchmaker/translations/messages.pot -d matchmaker/translations --no-fuzzy-matching
+
+setup: $(VENV)/.installed $(MO_FILES) ## create or upgrade the database, load the demo and build the index (keeps data)
 	$(BIN)/matchmaker db upgrade
 	$(BIN)/matchmaker demo load
 	$(BIN)/matchmaker reindex --if-missing
 	@$(BIN)/matchmaker demo logins || true
 
-serve: $(VENV)/.installed
+serve: $(VENV)/.installed $(MO_FILES)
 	@echo "Matchmaker is starting on http://$(HOST):$(PORT) (Ctrl+C stops it)"
 	MATCHMAKER_WARM_UP=1 $(BIN)/matchmaker run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-dev browser ## install test needs and run every test
+test: $(VENV)/.installed-dev browser $(MO_FILES) ## install test needs and run every test
 	$(BIN)/python -m pytest
 
-test-postgres: $(VENV)/.installed-dev browser ## run every test on SQLite and a throwaway PostgreSQL too
+test-postgres: $(VENV)/.installed-dev browser $(MO_FILES) ## run every test on SQLite and a throwaway PostgreSQL too
 	scripts/with-postgres $(BIN)/python -m pytest
 
 browser: ## make sure Debian's chromium is there for the browser tests

@@ -22,6 +22,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config["SECRET_KEY"] = resolve_secret_key(app.config)
     register_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -34,6 +35,7 @@ def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions of :mod:`matchmaker.extensions` to ``app``."""
     from . import models  # noqa: F401  (tables must be known before Alembic looks)
     from . import search_sync
+    from . import i18n, notify
     from .auth import access, loader
     from .extensions import csrf, db, login_manager, migrate
 
@@ -44,20 +46,31 @@ def register_extensions(app: Flask) -> None:
     loader.init_app(login_manager)
     access.init_app(app)
     search_sync.init_app(app)
+    i18n.init_app(app)
+    notify.init_app(app)
+
+
+def register_url_converters(app: Flask) -> None:
+    """Bounded ids in URLs (before any route is added)."""
+    from .routing import init_app
+
+    init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     """Mount the web pages."""
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
-    from .health import bp as health_bp
     from .catalog.views import bp as catalog_bp
+    from .health import bp as health_bp
+    from .notify.views import bp as notify_bp
     from .rfq.views import bp as rfq_bp
 
     app.register_blueprint(catalog_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(rfq_bp, url_prefix="/requests")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(notify_bp, url_prefix="/notifications")
     app.register_blueprint(health_bp)
 
 

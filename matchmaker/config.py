@@ -15,6 +15,15 @@ Every variable has a safe default for a single development machine:
 | MATCHMAKER_SECURE_COOKIES      | ``1`` in production, else ``0``           |
 | MATCHMAKER_RANKING_PROFILE     | ``default`` (matching/profiles/NAME.toml) |
 | MATCHMAKER_WARM_UP             | ``0`` (``make serve`` sets ``1``)         |
+| MATCHMAKER_BASE_URL            | ``http://127.0.0.1:5000`` (links in mail) |
+| MATCHMAKER_MAIL_SERVER         | unset: development writes e-mails to      |
+|                                | ``instance/mail/``, production sends none |
+| MATCHMAKER_MAIL_PORT           | ``587``                                   |
+| MATCHMAKER_MAIL_USERNAME       | unset                                     |
+| MATCHMAKER_MAIL_PASSWORD       | unset                                     |
+| MATCHMAKER_MAIL_USE_TLS        | ``1`` (STARTTLS; ``MAIL_USE_SSL`` for 465)|
+| MATCHMAKER_MAIL_USE_SSL        | ``0``                                     |
+| MATCHMAKER_MAIL_SENDER         | ``Matchmaker <noreply@localhost>``        |
 """
 from __future__ import annotations
 
@@ -84,9 +93,13 @@ def load_settings(environ: Mapping[str, str] | None = None,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": secure,
         "PAGE_SIZE": 20,
+        # Web forms are small; imports go through the CLI. Bigger bodies get the 413 page.
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
         "SEARCH_SYNC": True,  # live index sync after every commit that changes suppliers
         # Load the search models in a background thread when the app is created (servers only).
         "WARM_UP": _flag(env.get("MATCHMAKER_WARM_UP", "0")),
+        "BASE_URL": env.get("MATCHMAKER_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        **_mail_settings(env, instance, production),
         # Keep Korean readable in JSON columns (and searchable with LIKE) on every database.
         "SQLALCHEMY_ENGINE_OPTIONS": {"json_serializer": _json_dumps},
     }
@@ -94,6 +107,33 @@ def load_settings(environ: Mapping[str, str] | None = None,
     settings["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(settings["SQLALCHEMY_DATABASE_URI"])
     _check_profile(settings["RANKING_PROFILE"])
     return settings
+
+
+def _mail_settings(env: Mapping[str, str], instance: Path, production: bool) -> dict[str, Any]:
+    """Flask-Mailman settings: SMTP when a server is configured, else files (development) or nothing."""
+    server = env.get("MATCHMAKER_MAIL_SERVER", "").strip()
+    if server:
+        backend = "smtp"
+    else:
+        backend = "dummy" if production else "file"
+    try:
+        port = int(env.get("MATCHMAKER_MAIL_PORT", "587"))
+    except ValueError as exc:
+        raise ConfigError(f"MATCHMAKER_MAIL_PORT must be a number, not {env.get('MATCHMAKER_MAIL_PORT')!r}") from exc
+    use_ssl = _flag(env.get("MATCHMAKER_MAIL_USE_SSL", "0"))
+    return {
+        "MAIL_BACKEND": backend,
+        "MAIL_FILE_PATH": str(instance / "mail"),
+        "MAIL_SERVER": server or "localhost",
+        "MAIL_PORT": port,
+        "MAIL_USERNAME": env.get("MATCHMAKER_MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MATCHMAKER_MAIL_PASSWORD") or None,
+        # SSL (port 465) and STARTTLS are exclusive; SSL wins when both are asked for.
+        "MAIL_USE_TLS": _flag(env.get("MATCHMAKER_MAIL_USE_TLS", "1")) and not use_ssl,
+        "MAIL_USE_SSL": use_ssl,
+        "MAIL_TIMEOUT": 10,
+        "MAIL_DEFAULT_SENDER": env.get("MATCHMAKER_MAIL_SENDER", "Matchmaker <noreply@localhost>"),
+    }
 
 
 def _check_profile(name: str) -> None:

@@ -23,7 +23,30 @@ MATCH_STATUSES = ("suggested", "shortlisted", "rejected", "introduced", "won", "
 # accepting into a shortlist is a positive judgment, rejecting is 0.
 STATUS_GRADES = {"shortlisted": 2, "introduced": 2, "won": 3, "rejected": 0}
 
-REQUEST_STATUSES = ("open", "closed")
+# A request's life: posted (new), being curated (in_review), a shortlist published to the
+# buyer (shortlisted), then closed by the team or withdrawn by the buyer.
+REQUEST_STATUSES = ("new", "in_review", "shortlisted", "closed", "withdrawn")
+OPEN_REQUEST_STATUSES = ("new", "in_review", "shortlisted")
+# What a buyer sees of the shortlist once it is published.
+SHORTLIST_STATUSES = ("shortlisted", "introduced", "won", "lost")
+
+# The steps a request's timeline records, in the order they usually happen.
+REQUEST_EVENTS = ("posted", "edited", "in_review", "shortlist_published", "introduction_requested",
+                  "introduced", "closed", "withdrawn")
+
+# A buyer's request for an introduction to one supplier.
+INTRODUCTION_STATUSES = ("requested", "introduced", "declined")
+
+# Units a buyer picks from on the request form: the canonical spellings of
+# ``matching.needs.normalize_unit``, so a request's unit compares with a product's MOQ unit.
+UNITS: dict[str, tuple[str, str]] = {
+    # code: (English label, Korean label)
+    "pcs": ("pieces", "개"), "set": ("sets", "세트"), "pair": ("pairs", "켤레"), "kit": ("kits", "키트"),
+    "kg": ("kilograms", "킬로그램"), "t": ("tonnes", "톤"), "m": ("metres", "미터"),
+    "m2": ("square metres", "제곱미터"), "l": ("litres", "리터"), "roll": ("rolls", "롤"),
+    "carton": ("cartons", "박스"), "case": ("cases", "케이스"), "bottle": ("bottles", "병"),
+    "batch": ("batches", "배치"),
+}
 
 # Korea's smart-factory level scheme for SMEs (Basic 1-2, Intermediate 1-2, Advanced), as
 # level: (short English label, one-sentence explanation naming the tier).

@@ -2,7 +2,9 @@
 import sqlite3
 from pathlib import Path
 
+from flask_babel import Babel
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -30,6 +32,8 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
+babel = Babel()
+mail = Mail()
 
 
 @event.listens_for(Engine, "connect")

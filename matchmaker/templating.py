@@ -1,20 +1,46 @@
 """Template filters and globals."""
 from flask import Flask, request, url_for
 
-from .display import (certification, certification_id, certification_label, country_name, display_name,
-                      english_key_terms, english_terms, has_hangul, has_latin, hs_description, language_name,
-                      name_pair, product_facts, region_en, romanized_name, smart_factory_explanation, smart_factory_label)
-from .domain import INDUSTRIES
+from . import display
+from .display import (certification, certification_id, certification_label, display_name, english_key_terms,
+                      english_terms, has_hangul, has_latin, hs_description, name_pair, product_facts, region_en,
+                      romanized_name)
+from .display.levels_ko import smart_factory_explanation_ko, smart_factory_label_ko
+from .i18n import current_language, industry_label
 
 # Plain functions from ``display`` that templates use as filters under their own names.
-DISPLAY_FILTERS = (country_name, language_name, region_en, hs_description, romanized_name, display_name, name_pair,
-                   has_hangul, has_latin, smart_factory_label, smart_factory_explanation, english_terms,
-                   english_key_terms, certification, certification_id, certification_label, product_facts)
+DISPLAY_FILTERS = (region_en, hs_description, romanized_name, display_name, name_pair, has_hangul, has_latin,
+                   english_terms, english_key_terms, certification, certification_id, certification_label,
+                   product_facts)
 
 
-def industry_label(code: str | None) -> str:
-    """English label of an industry code (the code itself if unknown)."""
-    return INDUSTRIES.get(code or "", (code or "", ""))[0]
+# Filters that follow the interface language (``display`` itself stays free of Flask).
+
+def country_name(code: str | None, locale: str | None = None) -> str:
+    """A country code by its name in ``locale``, by default the interface language's."""
+    return display.country_name(code, locale or current_language())
+
+
+def language_name(code: str | None, locale: str | None = None) -> str:
+    """A language code by its name in ``locale``, by default the interface language's."""
+    return display.language_name(code, locale or current_language())
+
+
+def smart_factory_label(level: int | None) -> str:
+    """A level with its short label, in the interface language: "Level 2 (real-time monitoring)"."""
+    if current_language() == "ko":
+        return smart_factory_label_ko(level)
+    return display.smart_factory_label(level)
+
+
+def smart_factory_explanation(level: int | None) -> str:
+    """One sentence on what a level means, in the interface language ("" if unknown)."""
+    if current_language() == "ko":
+        return smart_factory_explanation_ko(level)
+    return display.smart_factory_explanation(level)
+
+
+LANGUAGE_FILTERS = (country_name, language_name, smart_factory_label, smart_factory_explanation)
 
 
 def thousands(number: int | None) -> str:
@@ -31,8 +57,9 @@ def page_url(page: int) -> str:
 
 def init_app(app: Flask) -> None:
     """Register filters and globals."""
-    app.add_template_filter(industry_label)
+    app.jinja_env.add_extension("jinja2.ext.do")  # the field macro builds its aria attributes
     app.add_template_filter(thousands)
-    for display_filter in DISPLAY_FILTERS:
+    for display_filter in DISPLAY_FILTERS + LANGUAGE_FILTERS:
         app.add_template_filter(display_filter)
+    app.add_template_filter(industry_label)  # also bound by ``i18n``; here so templates work without it
     app.add_template_global(page_url)

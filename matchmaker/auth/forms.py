@@ -1,8 +1,11 @@
 """Sign-in and registration forms (CSRF-protected by Flask-WTF)."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
+from ..display import country_choices
+from ..i18n import current_language
 from ..models.user import MIN_PASSWORD_LENGTH
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -13,25 +16,34 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def country_code(value):
+    """A country code as ISO writes it ("de" as "DE"), so hand-made posts still match a choice."""
+    return value.strip().upper() if isinstance(value, str) else value
+
+
 class LoginForm(FlaskForm):
     """Email and password, with an optional long-lived remember-me cookie."""
 
-    email = EmailField("Email", filters=[strip], validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired()])
-    remember = BooleanField("Keep me signed in")
+    email = EmailField(_l("Email"), filters=[strip], validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    remember = BooleanField(_l("Keep me signed in"))
 
 
 class RegisterForm(FlaskForm):
     """Buyer self-registration."""
 
-    email = EmailField("Email", filters=[strip], validators=[
-        DataRequired(), Length(max=254), Regexp(EMAIL_PATTERN, message="Enter a valid email address.")])
-    name = StringField("Your name", filters=[strip], validators=[Optional(), Length(max=200)])
-    company = StringField("Company", filters=[strip], validators=[Optional(), Length(max=200)])
-    country = StringField("Country (2-letter code)", filters=[strip], validators=[
-        Optional(), Regexp(r"^[A-Za-z]{2}$", message="Use the 2-letter ISO code, e.g. US or DE.")])
-    password = PasswordField("Password", validators=[
-        DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200,
-                               message=f"Use at least {MIN_PASSWORD_LENGTH} characters.")])
-    confirm = PasswordField("Repeat password", validators=[
-        DataRequired(), EqualTo("password", message="The passwords do not match.")])
+    email = EmailField(_l("Email"), filters=[strip], validators=[
+        DataRequired(), Length(max=254), Regexp(EMAIL_PATTERN, message=_l("Enter a valid email address."))])
+    name = StringField(_l("Your name"), filters=[strip], validators=[Optional(), Length(max=200)])
+    company = StringField(_l("Company"), filters=[strip], validators=[Optional(), Length(max=200)])
+    country = SelectField(_l("Country"), filters=[country_code], validators=[Optional()])
+    # WTForms fills in %(min)d itself.
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200, message=_l("Use at least %(min)d characters."))])
+    confirm = PasswordField(_l("Repeat password"), validators=[
+        DataRequired(), EqualTo("password", message=_l("The passwords do not match."))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Country names in the visitor's language, so the choices are made per request.
+        self.country.choices = [("", _l("Choose a country")), *country_choices(current_language())]

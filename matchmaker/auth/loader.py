@@ -1,4 +1,5 @@
 """flask-login wiring: how a session's user id becomes a User."""
+from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin, LoginManager
 
 from ..extensions import db
@@ -25,7 +26,9 @@ def init_app(login_manager: LoginManager) -> None:
     login_manager.user_loader(load_user)
     login_manager.anonymous_user = Visitor
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to see this page."
+    # Translated when flashed, in the language of the request that needed a sign-in.
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.localize_callback = str
     login_manager.login_message_category = "info"
     # Re-check the session's fingerprint so a stolen session cookie is less useful.
     login_manager.session_protection = "strong"

@@ -2,6 +2,7 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
@@ -34,7 +35,7 @@ def login():
         user = db.session.scalar(select(User).where(User.email == User.normalize_email(form.email.data)))
         if user is None or not user.check_password(form.password.data) or not user.active:
             # One message for every failure, so the form does not reveal which emails exist.
-            flash("Wrong email or password.", "error")
+            flash(_("Wrong email or password."), "error")
         else:
             login_user(user, remember=form.remember.data)
             user.last_login_at = utcnow()
@@ -49,31 +50,31 @@ def login():
 def logout():
     """Sign out (POST only, so a link elsewhere cannot sign anyone out)."""
     logout_user()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
 
 
 @bp.route("/register", methods=["GET", "POST"])
 @public
 def register():
-    """Create a buyer account and sign it in."""
+    """Create a buyer account, sign it in and go on to ``next`` (like sign-in does)."""
     if current_user.is_authenticated:
         return redirect(url_for("catalog.index"))
     form = RegisterForm()
     if form.validate_on_submit():
         email = User.normalize_email(form.email.data)
         if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-            form.email.errors.append("An account with this email exists already. Sign in instead.")
+            form.email.errors.append(_("An account with this email exists already. Sign in instead."))
         else:
             user = User(email=email, role="buyer", name=form.name.data or None,
                         company=form.company.data or None,
-                        country=(form.country.data or "").upper() or None)
+                        country=form.country.data or None)
             user.set_password(form.password.data)
             db.session.add(user)
             db.session.flush()
             record_event("user.register", actor=user, entity_type="user", entity_id=user.id)
             db.session.commit()
             login_user(user)
-            flash("Welcome to Matchmaker. Your buyer account is ready.", "success")
-            return redirect(url_for("catalog.index"))
+            flash(_("Welcome to Matchmaker. Your buyer account is ready."), "success")
+            return redirect(safe_next(request.args.get("next")))
     return render_template("auth/register.html", form=form)

@@ -1,5 +1,6 @@
 """Catalog pages: the browsable supplier list and one supplier's profile."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.access import public, roles_required
@@ -10,6 +11,9 @@ from .forms import SupplierForm, split_list
 from search.backend import BackendError
 from search.documents import MODES
 
+from . import saved
+from ..auth.views import safe_next
+from ..paging import paginate
 from .queries import CatalogFilters, catalog_query
 from .searching import search_page
 from ..warmup import is_ready
@@ -33,12 +37,12 @@ def index():
         if mode != "lexical" and not is_ready():
             # The models are still loading (server just started): answer from the words now, not in 20 s.
             mode = "lexical"
-            flash("Search by meaning is still starting up, so these results match your words.", "info")
+            flash(_("Search by meaning is still starting up, so these results match your words."), "info")
         try:
             page, searched = search_page(filters, mode, number, per_page), True
         except BackendError as exc:
             current_app.logger.warning("search unavailable, listing from SQL: %s", exc)
-            flash("Search is unavailable right now, so these are plain text matches.", "error")
+            flash(_("Search is unavailable right now, so these are plain text matches."), "error")
         if page is not None and number > page.pages:
             abort(404)
     if page is None:
@@ -54,7 +58,33 @@ def supplier(supplier_id: int):
     row = db.session.get(Supplier, supplier_id)
     if row is None:
         abort(404)
-    return render_template("catalog/supplier.html", supplier=row)
+    is_saved = current_user.is_authenticated and current_user.role == "buyer" and saved.is_saved(current_user, row)
+    return render_template("catalog/supplier.html", supplier=row, is_saved=is_saved)
+
+
+@bp.route("/suppliers/<int:supplier_id>/save", methods=["POST"])
+@roles_required("buyer")
+def save_supplier(supplier_id: int):
+    """Add a supplier to the buyer's saved list, or take it off (``action=remove``)."""
+    row = db.session.get(Supplier, supplier_id)
+    if row is None:
+        abort(404)
+    if request.form.get("action") == "remove":
+        saved.unsave(current_user, row)
+        flash(_("Removed from your saved suppliers."), "success")
+    else:
+        saved.save(current_user, row)
+        flash(_("Saved. Find it under Saved suppliers."), "success")
+    return redirect(safe_next(request.form.get("next")) if request.form.get("next")
+                    else url_for("catalog.supplier", supplier_id=row.id))
+
+
+@bp.route("/saved")
+@roles_required("buyer")
+def saved_suppliers():
+    """The buyer's saved suppliers, most recent first."""
+    page = paginate(saved.saved_list(current_user))
+    return render_template("catalog/saved.html", page=page)
 
 
 @bp.route("/suppliers/<int:supplier_id>/edit", methods=["GET", "POST"])
@@ -76,6 +106,6 @@ def edit_supplier(supplier_id: int):
         row.smart_factory_level = form.smart_factory_level.data
         record_event("supplier.edit", actor=current_user, entity_type="supplier", entity_id=row.external_id)
         db.session.commit()
-        flash("Profile saved.", "success")
+        flash(_("Profile saved."), "success")
         return redirect(url_for("catalog.supplier", supplier_id=row.id))
     return render_template("catalog/edit.html", form=form, supplier=row)

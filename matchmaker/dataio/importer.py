@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import BuyerRequest, Match, Product, Supplier, record_event
+from ..models import BuyerRequest, Match, Product, RequestEvent, Supplier, record_event
 from .contract import JUDGMENT, REQUEST, SUPPLIER, FieldError, validate
 from .jsonl import read_lines
 
@@ -164,6 +164,8 @@ def _apply_request(row: BuyerRequest, record: dict) -> None:
     if record.get("deadline"):
         record["deadline"] = date.fromisoformat(record["deadline"])
     _assign(row, record, REQUEST_COLUMNS)
+    if row.id is None and not row.events:
+        row.events.append(RequestEvent(kind="posted"))  # a new request's timeline starts when it arrives
 
 
 def import_requests(raw_lines: Iterable[bytes], *, skip_invalid: bool = False,

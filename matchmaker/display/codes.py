@@ -1,4 +1,5 @@
 """Country and language names from ISO codes, in English or Korean, from Babel's CLDR locale data."""
+import unicodedata
 from functools import cache
 
 from babel import Locale
@@ -29,3 +30,27 @@ def language_name(code: str | None, locale: str = "en") -> str:
     if key == _UNKNOWN_LANGUAGE:
         return code or ""
     return _locale(locale).languages.get(key, code or "")
+
+
+# CLDR also names groupings (EU, UN), ISO's reserved codes (AC, IC, ...) and pseudo-locales (XA, XB):
+# none is a country a shipment goes to. XK (Kosovo) is kept.
+_NOT_COUNTRIES = frozenset({"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN"})
+
+
+@cache
+def country_choices(locale: str = "en") -> tuple[tuple[str, str], ...]:
+    """Every ISO 3166-1 alpha-2 country as (code, name in ``locale``), sorted by name."""
+    territories = _locale(locale).territories
+    codes = [code for code in territories if len(code) == 2 and code.isalpha() and code != _UNKNOWN_TERRITORY
+             and code not in _NOT_COUNTRIES and not (code.startswith("X") and code != "XK")]
+    return tuple(sorted(((code, territories[code]) for code in codes), key=lambda pair: _sort_key(pair[1])))
+
+
+def _sort_key(name: str) -> str:
+    # "Åland Islands" sorts with A and "Côte d'Ivoire" with Co, as people look for them.
+    return "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch)).casefold()
+
+
+def is_country(code: str | None) -> bool:
+    """True for an ISO 3166-1 alpha-2 code CLDR knows as a country ("ZZ" and "EU" are not)."""
+    return bool(code) and code.upper() in dict(country_choices("en"))

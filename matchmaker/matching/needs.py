@@ -22,6 +22,10 @@ UNIT_ALIASES = {
     "carton": ("carton", "cartons", "ctn", "ctns", "box", "boxes", "박스"),
     "roll": ("roll", "rolls", "롤"),
     "pair": ("pair", "pairs", "켤레"),
+    "kit": ("kit", "kits", "키트"),
+    "case": ("case", "cases"),
+    "bottle": ("bottle", "bottles", "병"),
+    "batch": ("batch", "batches", "lot", "lots"),
 }
 _UNIT_OF = {alias: canonical for canonical, aliases in UNIT_ALIASES.items() for alias in aliases}
 

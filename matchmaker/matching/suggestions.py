@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from search.backend import BackendError
 
+from ..domain import OPEN_REQUEST_STATUSES
 from ..extensions import db
 from ..models import BuyerRequest, Match
 from ..models._columns import utcnow
@@ -111,7 +112,7 @@ def suggest_for_ids(external_ids: Iterable[str], progress=None) -> SuggestionRep
 
 def open_request_ids() -> list[str]:
     """External ids of every open request, in id order."""
-    return list(db.session.scalars(select(BuyerRequest.external_id).where(BuyerRequest.status == "open")
+    return list(db.session.scalars(select(BuyerRequest.external_id).where(BuyerRequest.status.in_(OPEN_REQUEST_STATUSES))
                                    .order_by(BuyerRequest.external_id)))
 
 

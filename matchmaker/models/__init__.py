@@ -1,10 +1,11 @@
 """Typed SQLAlchemy 2 models; import them from here."""
 from .audit import AuditEvent, record_event
+from .engagement import Introduction, Notification, SavedSupplier
 from .indexing import EmbeddingCacheEntry, SearchOutboxEntry
 from .match import Match
-from .request import BuyerRequest
+from .request import BuyerRequest, RequestEvent
 from .supplier import Product, Supplier
 from .user import User
 
-__all__ = ["AuditEvent", "BuyerRequest", "EmbeddingCacheEntry", "Match", "Product", "SearchOutboxEntry", "Supplier",
-           "User", "record_event"]
+__all__ = ["AuditEvent", "BuyerRequest", "EmbeddingCacheEntry", "Introduction", "Match", "Notification", "Product",
+           "RequestEvent", "SavedSupplier", "SearchOutboxEntry", "Supplier", "User", "record_event"]

@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain import OPEN_REQUEST_STATUSES
 from ..extensions import db
 from ._columns import utcnow
 
 if TYPE_CHECKING:
     from .match import Match
+    from .supplier import Supplier
     from .user import User
 
 
@@ -39,13 +41,47 @@ class BuyerRequest(db.Model):
     max_lead_time_days: Mapped[int | None] = mapped_column(Integer)
     target_unit_price_usd: Mapped[float | None] = mapped_column(Float)
     deadline: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[str] = mapped_column(String(16), default="new", index=True)
+    shortlist_published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Bumped by every change; an edit made from a stale page is refused instead of overwriting.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     buyer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     buyer: Mapped[User | None] = relationship(back_populates="requests")
     matches: Mapped[list[Match]] = relationship(back_populates="request", cascade="all, delete-orphan")
+    events: Mapped[list[RequestEvent]] = relationship(back_populates="request", cascade="all, delete-orphan",
+                                                      order_by="RequestEvent.id")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_open(self) -> bool:
+        """Still taking suggestions, edits and introduction requests."""
+        return self.status in OPEN_REQUEST_STATUSES
+
+    @property
+    def shortlist_published(self) -> bool:
+        """The team has published a shortlist the buyer can see."""
+        return self.shortlist_published_at is not None
 
     def __repr__(self) -> str:
         return f"<BuyerRequest {self.external_id} {self.title!r}>"
+
+
+class RequestEvent(db.Model):
+    """One step in a request's timeline (posted, in review, shortlist published, ...), shown to its buyer."""
+
+    __tablename__ = "request_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("buyer_requests.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    request: Mapped[BuyerRequest] = relationship(back_populates="events")
+    supplier: Mapped[Supplier | None] = relationship()

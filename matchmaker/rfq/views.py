@@ -1,16 +1,33 @@
-"""Request pages: buyers see their own requests, staff see all of them."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+"""Request pages: buyers post, follow, edit and withdraw their requests; staff see all of them."""
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
+from .. import certifications
 from ..auth.access import roles_required
-from ..domain import REQUEST_STATUSES
+from ..domain import OPEN_REQUEST_STATUSES, SHORTLIST_STATUSES
 from ..extensions import db
-from ..models import BuyerRequest, Match, record_event
-from ..matching.suggestions import suggest
-from .forms import RequestForm
+from ..models import BuyerRequest, Introduction, Match, Supplier
+from ..paging import paginate
+from . import introductions as intro_service
+from . import service
+from .forms import IntroductionForm, RequestForm
 
 bp = Blueprint("rfq", __name__)
+
+
+@bp.app_context_processor
+def _form_helpers():
+    # The certification list the request form suggests from, and today's date for the deadline's minimum.
+    return {"certification_choices": certifications.all_certifications, "today": date.today}
+
+# The tabs of the request list: which statuses each shows.
+TABS = {"open": OPEN_REQUEST_STATUSES, "closed": ("closed", "withdrawn")}
+SUGGESTIONS_SHOWN = 10
 
 
 def visible_requests():
@@ -21,49 +38,47 @@ def visible_requests():
     return stmt
 
 
+def _visible_or_404(request_id: int) -> BuyerRequest:
+    row = db.session.scalar(visible_requests().where(BuyerRequest.id == request_id))
+    if row is None:
+        abort(404)  # 404, not 403: a buyer must not learn which request ids exist
+    return row
+
+
+def _own_or_404(request_id: int) -> BuyerRequest:
+    row = _visible_or_404(request_id)
+    if row.buyer_id != current_user.id:
+        abort(403)  # staff may read any request but only its buyer changes it
+    return row
+
+
 @bp.route("/")
 @roles_required()
 def index():
-    """Requests, newest first, optionally by status."""
-    status = request.args.get("status", "")
+    """Requests, newest first, by tab (open or closed)."""
+    tab = request.args.get("status", "")
     stmt = visible_requests()
-    if status in REQUEST_STATUSES:
-        stmt = stmt.where(BuyerRequest.status == status)
+    if tab in TABS:
+        stmt = stmt.where(BuyerRequest.status.in_(TABS[tab]))
+    else:
+        tab = ""
     stmt = stmt.order_by(BuyerRequest.created_at.desc(), BuyerRequest.id.desc())
-    page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], max_per_page=100)
-    return render_template("rfq/index.html", page=page, status=status, statuses=REQUEST_STATUSES)
+    page = paginate(stmt)
+    has_any = bool(page.items) or db.session.scalar(visible_requests().limit(1)) is not None
+    return render_template("rfq/index.html", page=page, tab=tab, tabs=TABS, has_any=has_any)
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required("buyer", "specialist", "admin")
 def new():
-    """Post a sourcing request."""
+    """Post a sourcing request; the buyer lands on it with suggested suppliers."""
     form = RequestForm()
+    if request.method == "GET" and getattr(current_user, "country", None):
+        form.buyer_country.data = current_user.country or ""
     if form.validate_on_submit():
-        row = BuyerRequest(
-            title=form.title.data.strip(), description=form.description.data.strip(),
-            industry=form.industry.data or None,
-            buyer_country=(form.buyer_country.data or "").upper() or None,
-            quantity=form.quantity.data, unit=form.unit.data or None,
-            required_certifications=form.certification_list(),
-            max_lead_time_days=form.max_lead_time_days.data,
-            target_unit_price_usd=float(form.target_unit_price_usd.data)
-            if form.target_unit_price_usd.data is not None else None,
-            deadline=form.deadline.data,
-            buyer_id=current_user.id if current_user.role == "buyer" else None)
-        db.session.add(row)
-        db.session.flush()
-        record_event("request.create", actor=current_user, entity_type="request", entity_id=row.external_id)
-        db.session.commit()
-        try:
-            matched = suggest([row])
-        except Exception:  # noqa: BLE001 - the request is saved; suggestions can be made again later
-            db.session.rollback()
-            current_app.logger.exception("request %s saved, matching failed", row.external_id)
-        else:
-            if matched.error:
-                current_app.logger.warning("request %s saved, matching skipped: %s", row.external_id, matched.error)
-        flash("Your request is posted. Our sales team will propose suppliers.", "success")
+        row = service.post_request(form.values(), current_user)
+        flash(_("Your request is posted. Below are suppliers our matching suggests; our sales team will "
+                "review them and publish a shortlist."), "success")
         return redirect(url_for("rfq.detail", request_id=row.id))
     return render_template("rfq/new.html", form=form)
 
@@ -71,12 +86,130 @@ def new():
 @bp.route("/<int:request_id>")
 @roles_required()
 def detail(request_id: int):
-    """One request; staff also see the suppliers matched to it."""
-    row = db.session.scalar(visible_requests().where(BuyerRequest.id == request_id))
-    if row is None:
-        abort(404)  # 404, not 403: a buyer must not learn which request ids exist
-    matches = []
+    """One request: its status and timeline, the shortlist once published, and suggestions."""
+    row = _visible_or_404(request_id)
+    matches = db.session.scalars(select(Match).where(Match.request_id == row.id)
+                                 .order_by(Match.rank.is_(None), Match.rank, Match.id)).all()
+    intros = intro_service.introductions_of(row)
+    asked = {intro.supplier_id: intro for intro in intros}
     if current_user.is_staff:
-        matches = db.session.scalars(select(Match).where(Match.request_id == row.id)
-                                     .order_by(Match.rank.is_(None), Match.rank, Match.id)).all()
-    return render_template("rfq/detail.html", req=row, matches=matches)
+        return render_template("rfq/detail.html", req=row, matches=matches, intros=intros, asked=asked)
+    # The buyer: the published shortlist, and the automatic suggestions (never what the team rejected).
+    shortlist = [m for m in matches if m.status in SHORTLIST_STATUSES] if row.shortlist_published else []
+    listed = {m.supplier_id for m in shortlist}
+    suggestions = [m for m in matches if m.status == "suggested" and m.rank is not None
+                   and m.supplier_id not in listed][:SUGGESTIONS_SHOWN]
+    return render_template("rfq/detail.html", req=row, shortlist=shortlist, suggestions=suggestions,
+                           intros=intros, asked=asked)
+
+
+@bp.route("/<int:request_id>/edit", methods=["GET", "POST"])
+@roles_required("buyer")
+def edit(request_id: int):
+    """Change an open request; matching runs again, keeping the team's decisions."""
+    row = _own_or_404(request_id)
+    if not row.is_open:
+        flash(_("This request is closed and can no longer be edited."), "error")
+        return redirect(url_for("rfq.detail", request_id=row.id))
+    form = RequestForm(obj=row)
+    if request.method == "GET":
+        form.required_certifications.data = ", ".join(row.required_certifications or [])
+        form.version.data = str(row.version)
+    if form.validate_on_submit():
+        try:
+            changed = service.update_request(row, form.values(), current_user, form.version.data)
+        except (service.RequestStateError, StaleDataError) as exc:
+            db.session.rollback()
+            flash(str(exc) if isinstance(exc, service.RequestStateError) else str(service.STALE), "error")
+            return redirect(url_for("rfq.edit", request_id=row.id))
+        flash(_("Your request is updated and its suggestions refreshed.") if changed else _("Nothing was changed."),
+              "success")
+        return redirect(url_for("rfq.detail", request_id=row.id))
+    return render_template("rfq/edit.html", form=form, req=row)
+
+
+@bp.route("/<int:request_id>/withdraw", methods=["POST"])
+@roles_required("buyer")
+def withdraw(request_id: int):
+    """The buyer no longer needs this request."""
+    row = _own_or_404(request_id)
+    try:
+        service.withdraw(row, current_user)
+    except service.RequestStateError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("Your request is withdrawn. Suppliers will not be proposed for it any more."), "success")
+    return redirect(url_for("rfq.detail", request_id=row.id))
+
+
+@bp.route("/introduce/<int:supplier_id>", methods=["GET", "POST"])
+@roles_required("buyer")
+def introduce(supplier_id: int):
+    """Ask the team for an introduction to a supplier, for one of the buyer's requests or a new one."""
+    supplier = db.session.get(Supplier, supplier_id)
+    if supplier is None:
+        abort(404)
+    open_requests = db.session.scalars(
+        select(BuyerRequest).where(BuyerRequest.buyer_id == current_user.id,
+                                   BuyerRequest.status.in_(OPEN_REQUEST_STATUSES))
+        .order_by(BuyerRequest.created_at.desc(), BuyerRequest.id.desc()).limit(50)).all()
+    form = IntroductionForm(open_requests)
+    chosen = request.args.get("request", type=int)
+    if request.method == "GET":
+        if chosen and any(r.id == chosen for r in open_requests):
+            form.request_choice.data = str(chosen)
+        form.buyer_country.data = current_user.country or ""
+    if form.validate_on_submit():
+        if form.request_choice.data == "new":
+            row = service.post_request({
+                "title": form.title.data, "description": form.message.data, "buyer_country": form.buyer_country.data,
+                "quantity": form.quantity.data, "unit": form.unit.data if form.quantity.data else None,
+                "industry": supplier.industry, "required_certifications": []}, current_user)
+        else:
+            row = next(r for r in open_requests if str(r.id) == form.request_choice.data)
+        try:
+            intro_service.request_introduction(row, supplier, current_user, form.message.data,
+                                               form.quantity.data, form.unit.data if form.quantity.data else None)
+        except service.RequestStateError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            flash(_("Thank you. Our sales team will contact the supplier and introduce you."), "success")
+        return redirect(url_for("rfq.detail", request_id=row.id))
+    return render_template("rfq/introduce.html", form=form, supplier=supplier)
+
+
+@bp.route("/<int:request_id>/review", methods=["POST"])
+@roles_required("specialist", "admin")
+def start_review(request_id: int):
+    """A specialist takes up a new request (the buyer's timeline shows it)."""
+    row = _visible_or_404(request_id)
+    if service.start_review(row, current_user):
+        flash(_("The request is now in review."), "success")
+    return redirect(url_for("rfq.detail", request_id=row.id))
+
+
+@bp.route("/<int:request_id>/publish", methods=["POST"])
+@roles_required("specialist", "admin")
+def publish(request_id: int):
+    """Publish the shortlisted suppliers to the buyer, who is notified."""
+    row = _visible_or_404(request_id)
+    try:
+        count = service.publish_shortlist(row, current_user)
+    except service.RequestStateError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("Shortlist of %(count)d supplier(s) published to the buyer.", count=count), "success")
+    return redirect(url_for("rfq.detail", request_id=row.id))
+
+
+@bp.route("/introductions/<int:intro_id>/done", methods=["POST"])
+@roles_required("specialist", "admin")
+def introduced(intro_id: int):
+    """Record that the team introduced the buyer to the supplier; the buyer is notified."""
+    intro = db.session.get(Introduction, intro_id)
+    if intro is None:
+        abort(404)
+    intro_service.mark_introduced(intro, current_user)
+    flash(_("Introduction recorded; the buyer has been told."), "success")
+    return redirect(url_for("rfq.detail", request_id=intro.request_id))

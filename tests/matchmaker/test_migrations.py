@@ -10,7 +10,7 @@ from matchmaker.extensions import db as _db
 from tests.conftest import reset_database
 
 TABLES = {"suppliers", "products", "buyer_requests", "matches", "users", "audit_events", "embedding_cache",
-          "search_outbox"}
+          "search_outbox", "request_events", "saved_suppliers", "introductions", "notifications"}
 
 
 def test_upgrade_from_empty_database_matches_the_models(app):
@@ -58,3 +58,22 @@ def test_0003_gives_existing_profiles_canonical_certification_ids(app):
         with _db.engine.connect() as connection:
             ids = connection.execute(text("SELECT certification_ids FROM suppliers")).scalar()
         assert (ids if isinstance(ids, list) else json.loads(ids)) == ["HACCP", "ISO 9001"]
+
+
+def test_0004_opens_the_timeline_of_existing_requests(app):
+    with app.app_context():
+        reset_database()
+        upgrade(revision="0003")
+        with _db.engine.begin() as connection:
+            for external_id, status in (("R1", "open"), ("R2", "closed")):
+                connection.execute(text(
+                    "INSERT INTO buyer_requests (external_id, title, description, required_certifications, status, "
+                    f"created_at, updated_at) VALUES ('{external_id}', 't', 'd', '[]', '{status}', '2026-01-01', "
+                    "'2026-01-01')"))
+        upgrade()
+        with _db.engine.connect() as connection:
+            rows = connection.execute(text("SELECT external_id, status, version FROM buyer_requests "
+                                           "ORDER BY external_id")).all()
+            kinds = connection.execute(text("SELECT kind FROM request_events ORDER BY request_id")).scalars().all()
+        assert [tuple(row) for row in rows] == [("R1", "new", 1), ("R2", "closed", 1)]
+        assert kinds == ["posted", "posted"]

@@ -33,10 +33,11 @@ def test_buyer_posts_a_request(client, auth, users, db):
 
 def test_invalid_request_shows_errors_and_saves_nothing(client, auth, users, db):
     auth.login("buyer@example.com")
-    response = post_request(client, title="", quantity="-4", buyer_country="Germany")
+    response = post_request(client, title="", quantity="-4", buyer_country="ZZ")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "This field is required." in html and "2-letter ISO code" in html
+    assert "This field is required." in html and "Not a valid choice." in html
+    assert 'aria-invalid="true"' in html and 'aria-describedby="title-help title-error"' in html
     assert db.session.scalar(select(BuyerRequest.id)) is None
 
 
@@ -61,21 +62,30 @@ def test_staff_see_all_requests_and_their_matches(client, auth, users, make_requ
     assert "Brake pads" in html and "Kimchi" in html
     detail = client.get(f"/requests/{request.id}").get_data(as_text=True)
     assert "Brake Co" in detail and '<span class="native" lang="ko">브레이크</span>' in detail
-    assert "shortlisted" in detail
+    assert "Shortlisted" in detail
 
 
-def test_buyer_sees_no_matches_section(client, auth, users, make_request):
+def test_buyer_sees_no_staff_sections(client, auth, users, make_request):
     request = make_request(buyer_id=users["buyer"].id)
     auth.login("buyer@example.com")
-    assert "Matched suppliers" not in client.get(f"/requests/{request.id}").get_data(as_text=True)
+    html = client.get(f"/requests/{request.id}").get_data(as_text=True)
+    assert "Matched suppliers" not in html and "sales team only" not in html and "Publish shortlist" not in html
+    assert 'data-testid="reviewing"' in html  # no shortlist yet: the team is reviewing
 
 
-def test_empty_state_and_status_filter(client, auth, users, make_request):
+def test_empty_states_say_what_each_tab_holds(client, auth, users, make_request):
     auth.login("buyer@example.com")
     assert "No requests yet" in client.get("/requests/").get_data(as_text=True)
+    make_request(title="Open one", buyer_id=users["buyer"].id)
+    closed_tab = client.get("/requests/?status=closed").get_data(as_text=True)
+    assert "No requests yet" not in closed_tab and "No closed requests" in closed_tab
     make_request(title="Closed one", status="closed", buyer_id=users["buyer"].id)
-    assert "Closed one" not in client.get("/requests/?status=open").get_data(as_text=True)
-    assert "Closed one" in client.get("/requests/?status=closed").get_data(as_text=True)
+    make_request(title="Withdrawn one", status="withdrawn", buyer_id=users["buyer"].id)
+    open_tab = client.get("/requests/?status=open").get_data(as_text=True)
+    assert "Open one" in open_tab and "Closed one" not in open_tab and "Withdrawn one" not in open_tab
+    closed_tab = client.get("/requests/?status=closed").get_data(as_text=True)
+    assert "Closed one" in closed_tab and "Withdrawn one" in closed_tab and "Open one" not in closed_tab
+    assert "Posted" in client.get("/requests/").get_data(as_text=True)  # each row's status, in words
 
 
 def test_posting_a_request_matches_it_at_once(client, auth, users, db, make_supplier, runner):
@@ -87,10 +97,18 @@ def test_posting_a_request_matches_it_at_once(client, auth, users, db, make_supp
     make_supplier(name="김치", name_en="Kimchi Co", industry="food", description="Kimchi and sauces")
     assert runner.invoke(args=["reindex"]).exit_code == 0
     auth.login("buyer@example.com")
-    post_request(client)
+    response = post_request(client)
     row = db.session.scalar(select(BuyerRequest))
     top = db.session.scalar(select(Match).where(Match.request_id == row.id).order_by(Match.rank))
     assert top.supplier_id == housing.id and top.status == "suggested"
+    # The buyer lands on the request and sees the suggestions at once, labelled as such, with reasons and fit.
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'data-testid="suggestion-label"' in html and "Automatic suggestions" in html
+    suggestions = html.split('data-testid="suggestions"')[1]
+    assert "Diecast Co" in suggestions and 'data-testid="reason"' in suggestions
+    assert "has IATF 16949" in suggestions and 'class="fit-met"' in suggestions
+    assert "Kimchi Co" not in suggestions
+    assert f"/requests/introduce/{housing.id}?request={row.id}" in suggestions
     auth.logout()
     auth.login("specialist@example.com")
     html = client.get(f"/requests/{row.id}").get_data(as_text=True)
@@ -100,17 +118,54 @@ def test_posting_a_request_matches_it_at_once(client, auth, users, db, make_supp
 def test_a_request_is_saved_when_matching_fails(client, auth, users, db, monkeypatch):
     def broken(_rows):
         raise RuntimeError("encoder crashed")
-    monkeypatch.setattr("matchmaker.rfq.views.suggest", broken)
+    monkeypatch.setattr("matchmaker.rfq.service.suggest", broken)
     auth.login("buyer@example.com")
     response = post_request(client)
     assert response.status_code == 302
     assert db.session.scalar(select(BuyerRequest.title)) == "Aluminium housings"
 
 
-@pytest.mark.parametrize("field, value", [("quantity", "99999999999999999999"), ("quantity", "0"),
-                                          ("target_unit_price_usd", "1e30"), ("max_lead_time_days", "99999")])
+@pytest.mark.parametrize("field, value", [
+    ("quantity", "99999999999999999999"), ("quantity", "0"), ("quantity", "-1"), ("quantity", "1.5"),
+    ("quantity", "abc"), ("target_unit_price_usd", "1e30"), ("target_unit_price_usd", "0"),
+    ("target_unit_price_usd", "-3"), ("target_unit_price_usd", "NaN"), ("target_unit_price_usd", "Infinity"),
+    ("target_unit_price_usd", "-inf"), ("target_unit_price_usd", "sNaN"), ("max_lead_time_days", "99999"),
+    ("max_lead_time_days", "0"), ("deadline", "1999-01-01"), ("deadline", "2999-01-01"), ("deadline", "31/12/2027"),
+    ("deadline", "9999999-01-01"), ("buyer_country", "ZZ"), ("buyer_country", "EU"), ("buyer_country", ""),
+    ("unit", "parsecs"), ("industry", "weapons"), ("title", "x"), ("title", "t" * 301),
+    ("description", "short"), ("description", "d" * 20001),
+    ("required_certifications", ", ".join(f"Scheme {chr(65 + i)}" for i in range(11))),
+    ("required_certifications", "ISO 9001, " + "x" * 101), ("required_certifications", "ISO 9001, ---"),
+])
 def test_out_of_range_numbers_are_form_errors_not_500s(client, auth, users, db, field, value):
     auth.login("buyer@example.com")
     response = post_request(client, **{field: value})
-    assert response.status_code == 200 and 'class="error"' in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'class="error"' in html
+    assert f'id="{field}-error"' in html  # the message sits by the field it is about
     assert db.session.scalar(select(BuyerRequest.id)) is None
+
+
+def test_a_quantity_needs_its_unit(client, auth, users, db):
+    auth.login("buyer@example.com")
+    html = post_request(client, unit="").get_data(as_text=True)
+    assert "Choose the unit of the quantity." in html and 'id="unit-error"' in html
+    assert db.session.scalar(select(BuyerRequest.id)) is None
+
+
+def test_certifications_are_normalized_and_free_entries_kept(client, auth, users, db):
+    auth.login("buyer@example.com")
+    post_request(client, required_certifications="iso9001:2015; Halal (MUI), KS Q ISO 9001")
+    assert db.session.scalar(select(BuyerRequest.required_certifications)) == ["ISO 9001", "Halal (MUI)"] or \
+        db.session.scalar(select(BuyerRequest.required_certifications))[0] == "ISO 9001"
+
+
+def test_the_form_marks_required_fields_and_offers_lists(client, auth, users):
+    auth.login("buyer@example.com")
+    html = client.get("/requests/new").get_data(as_text=True)
+    assert "Fields marked * are required." in html
+    assert '<label class="required" for="title">' in html and '<label for="quantity">' in html
+    assert '<option value="DE">Germany</option>' in html and '<option value="ZZ"' not in html
+    assert '<option value="pcs">pieces (pcs)</option>' in html
+    assert '<datalist id="certification-names">' in html and '<option value="IATF 16949">' in html
+

@@ -1,0 +1,114 @@
+"""The interface language: English or Korean, chosen by the visitor and remembered.
+
+Catalogs live in ``matchmaker/translations`` as ``.po`` files; the build
+(``make``) compiles them to ``.mo``. The choice is kept in a cookie for
+everyone and on the account for signed-in users (so e-mails follow it too);
+before any choice, the browser's ``Accept-Language`` decides.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Flask, abort, redirect, request
+from flask_babel import get_locale, lazy_gettext as _l
+from flask_login import current_user
+
+from .auth.access import public
+from .domain import INDUSTRIES, UNITS
+from .extensions import babel, db
+
+LANGUAGES = {"en": "English", "ko": "한국어"}
+DEFAULT_LANGUAGE = "en"
+COOKIE = "lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+bp = Blueprint("i18n", __name__)
+
+# Words for the states and steps people see (the codes stay English in data and exports).
+REQUEST_STATUS_LABELS = {
+    "new": _l("Posted"), "in_review": _l("In review"), "shortlisted": _l("Shortlist published"),
+    "closed": _l("Closed"), "withdrawn": _l("Withdrawn"),
+}
+REQUEST_EVENT_LABELS = {
+    "posted": _l("Posted"), "edited": _l("Edited"), "in_review": _l("In review by our sales team"),
+    "shortlist_published": _l("Shortlist published"), "introduction_requested": _l("Introduction requested"),
+    "introduced": _l("Introduced"), "closed": _l("Closed"), "withdrawn": _l("Withdrawn"),
+}
+MATCH_STATUS_LABELS = {
+    "suggested": _l("Suggested"), "shortlisted": _l("Shortlisted"), "rejected": _l("Rejected"),
+    "introduced": _l("Introduced"), "won": _l("Won"), "lost": _l("Lost"),
+}
+INTRODUCTION_STATUS_LABELS = {"requested": _l("Requested"), "introduced": _l("Introduced"),
+                              "declined": _l("Declined")}
+
+
+def select_locale() -> str:
+    """The language of this request: the account's, the cookie's, then the browser's."""
+    user_locale = getattr(current_user, "locale", None) if current_user else None
+    if user_locale in LANGUAGES:
+        return user_locale
+    cookie = request.cookies.get(COOKIE)
+    if cookie in LANGUAGES:
+        return cookie
+    return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
+
+
+def current_language() -> str:
+    """The code of the interface language in use (``en`` outside a request)."""
+    try:
+        return str(get_locale() or DEFAULT_LANGUAGE)[:2]
+    except (RuntimeError, AttributeError):
+        return DEFAULT_LANGUAGE
+
+
+def industry_label(code: str | None) -> str:
+    """An industry code's label in the interface language (the code itself if unknown)."""
+    labels = INDUSTRIES.get(code or "")
+    if labels is None:
+        return code or ""
+    return labels[1] if current_language() == "ko" else labels[0]
+
+
+def unit_label(code: str | None) -> str:
+    """A unit code's label in the interface language (as written if unknown)."""
+    labels = UNITS.get(code or "")
+    if labels is None:
+        return code or ""
+    return labels[1] if current_language() == "ko" else labels[0]
+
+
+def label_of(labels: dict):
+    """A template filter that shows a code by its label (the code itself if unknown)."""
+    def label(code: str | None) -> str:
+        return str(labels.get(code or "", code or ""))
+    return label
+
+
+@bp.route("/language/<code>")
+@public
+def switch(code: str):
+    """Switch the interface language and go back where the visitor was (a link: works without JS)."""
+    from .auth.views import safe_next
+
+    if code not in LANGUAGES:
+        abort(404)
+    response = redirect(safe_next(request.args.get("next")))
+    response.set_cookie(COOKIE, code, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True,
+                        secure=request.is_secure)
+    if current_user.is_authenticated and current_user.locale != code:
+        current_user.locale = code
+        db.session.commit()
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Babel and offer the language switch to templates."""
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
+    babel.init_app(app, locale_selector=select_locale)
+    app.register_blueprint(bp)
+    app.add_template_global(current_language)
+    app.add_template_global(LANGUAGES, "languages")
+    app.add_template_filter(industry_label)
+    app.add_template_filter(unit_label)
+    app.add_template_filter(label_of(REQUEST_STATUS_LABELS), "request_status")
+    app.add_template_filter(label_of(REQUEST_EVENT_LABELS), "request_event")
+    app.add_template_filter(label_of(MATCH_STATUS_LABELS), "match_status")
+    app.add_template_filter(label_of(INTRODUCTION_STATUS_LABELS), "introduction_status")

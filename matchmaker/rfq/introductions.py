@@ -1,0 +1,71 @@
+"""Introductions: a buyer asks to meet a supplier for one request; the team makes the introduction.
+
+The pair also becomes a ``Match`` (if matching had not proposed it), so the
+specialist sees it among the request's candidates and carries it on from there.
+"""
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import BuyerRequest, Introduction, Match, Supplier, User, record_event
+from ..models._columns import utcnow
+from ..notify import deliver, notify, staff_recipients
+from .service import RequestStateError, buyer_name, record
+
+
+def existing(request: BuyerRequest, supplier: Supplier) -> Introduction | None:
+    """The introduction already asked for this pair, if any."""
+    return db.session.scalar(select(Introduction).where(Introduction.request_id == request.id,
+                                                        Introduction.supplier_id == supplier.id))
+
+
+def request_introduction(request: BuyerRequest, supplier: Supplier, buyer: User, message: str,
+                         quantity: int | None = None, unit: str | None = None) -> Introduction:
+    """Record the buyer's ask, put the pair among the request's matches, and tell the team."""
+    if not request.is_open:
+        raise RequestStateError(_l("This request is closed; post a new one to ask for introductions."))
+    if existing(request, supplier) is not None:
+        raise RequestStateError(_l("You have already asked for an introduction to this supplier for this request."))
+    intro = Introduction(request_id=request.id, supplier_id=supplier.id, buyer_id=buyer.id, message=message,
+                         quantity=quantity, unit=unit)
+    db.session.add(intro)
+    match = db.session.scalar(select(Match).where(Match.request_id == request.id, Match.supplier_id == supplier.id))
+    if match is None:
+        db.session.add(Match(request_id=request.id, supplier_id=supplier.id, status="suggested"))
+    record(request, "introduction_requested", buyer, supplier_id=supplier.id)
+    record_event("introduction.request", actor=buyer, entity_type="request", entity_id=request.external_id,
+                 supplier=supplier.external_id)
+    db.session.flush()
+    sent = notify(staff_recipients(), "introduction_requested", url_for("rfq.detail", request_id=request.id),
+                  title=request.title, supplier=supplier.display_name, buyer=buyer_name(buyer))
+    db.session.commit()
+    deliver(sent)
+    return intro
+
+
+def mark_introduced(intro: Introduction, actor: User) -> None:
+    """The team has put buyer and supplier in touch: record it and tell the buyer."""
+    if intro.status == "introduced":
+        return
+    intro.status, intro.introduced_at, intro.handled_by_id = "introduced", utcnow(), actor.id
+    match = db.session.scalar(select(Match).where(Match.request_id == intro.request_id,
+                                                  Match.supplier_id == intro.supplier_id))
+    if match is not None and match.status in ("suggested", "shortlisted"):
+        match.status, match.updated_by_id = "introduced", actor.id
+    record(intro.request, "introduced", actor, supplier_id=intro.supplier_id)
+    record_event("introduction.made", actor=actor, entity_type="request", entity_id=intro.request.external_id,
+                 supplier=intro.supplier.external_id)
+    sent = notify([intro.buyer or intro.request.buyer], "introduction_made",
+                  url_for("rfq.detail", request_id=intro.request_id),
+                  title=intro.request.title, supplier=intro.supplier.display_name)
+    db.session.commit()
+    deliver(sent)
+
+
+def introductions_of(request: BuyerRequest) -> list[Introduction]:
+    """The introductions asked for on ``request``, oldest first."""
+    return list(db.session.scalars(select(Introduction).where(Introduction.request_id == request.id)
+                                   .order_by(Introduction.id)))
