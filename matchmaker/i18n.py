@@ -8,7 +8,7 @@ before any choice, the browser's ``Accept-Language`` decides.
 from __future__ import annotations
 
 from flask import Blueprint, Flask, abort, redirect, request
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import get_locale, lazy_gettext as _l, refresh
 from flask_login import current_user
 
 from .auth.access import public
@@ -103,6 +103,9 @@ def init_app(app: Flask) -> None:
     """Bind Flask-Babel and offer the language switch to templates."""
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     babel.init_app(app, locale_selector=select_locale)
+    # Flask-Babel caches the locale on ``g``, which lives as long as the app context: start each request fresh
+    # (an app context shared by several requests, as in a CLI or test, must not keep the first one's language).
+    app.before_request(refresh)
     app.register_blueprint(bp)
     app.add_template_global(current_language)
     app.add_template_global(LANGUAGES, "languages")

@@ -149,8 +149,10 @@ def product_signal(share: float, weights: FitWeights) -> Signal | None:
     """How much of what the buyer asked for one of the supplier's products names (share of key words)."""
     if share <= 0:
         return None
-    return Signal("product", weights.product_match * share, MET if share >= 1 else PARTIAL,
-                  f"a product names {share:.0%} of your key words", {"share": round(share, 3)})
+    detail = "a product's name has all your key words" if share >= 1 else \
+        f"a product's name has {share:.0%} of your key words"
+    return Signal("product", weights.product_match * share, MET if share >= 1 else PARTIAL, detail,
+                  {"share": round(share, 3)})
 
 
 def fit_signals(needs: Needs, facts: SupplierFacts, product, weights: FitWeights,

@@ -59,12 +59,34 @@ def browser():
 
 @pytest.fixture
 def page(browser, tmp_path):
-    """A fresh browser context (no cookies) and page; a screenshot is kept if the test fails."""
+    """A fresh browser context (no cookies) and page; the last screen is kept as ``last-page.png`` in the
+    test's output folder (``tmp_path``), pass or fail."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
-    context.close()
+    try:
+        page.screenshot(path=str(tmp_path / "last-page.png"), full_page=True)
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page_without_js(browser, tmp_path):
+    """A page with JavaScript switched off: every core flow must work without it."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    try:
+        page.screenshot(path=str(tmp_path / "last-page.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def horizontal_overflow(page) -> int:
+    """How many pixels the page is wider than the viewport (0 when nothing scrolls sideways)."""
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
 
 
 def sign_in(page, base: str, email: str, password: str = PASSWORD, remember: bool = False) -> None:
