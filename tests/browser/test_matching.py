@@ -60,7 +60,7 @@ def test_staff_see_suggested_suppliers_with_reasons_on_a_request(live_server, pa
     page.click("text=Requests")
     page.locator("table tbody tr a").first.click()
     expect(page.get_by_test_id("matches")).to_be_visible()
-    expect(page.get_by_test_id("matches").locator("li").first.locator(".status")).to_have_text("suggested")
+    expect(page.get_by_test_id("matches").locator("li").first.locator(".status")).to_have_text("Suggested")
     expect(page.locator("p.breakdown").first).to_contain_text("relevance")
     page.screenshot(path=str(tmp_path / "request-1280.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})

@@ -164,7 +164,8 @@ def test_the_form_marks_required_fields_and_offers_lists(client, auth, users):
     auth.login("buyer@example.com")
     html = client.get("/requests/new").get_data(as_text=True)
     assert "Fields marked * are required." in html
-    assert '<label class="required" for="title">' in html and '<label for="quantity">' in html
+    assert '<label for="title" class="required">Title<span class="req" aria-hidden="true"> *</span></label>' in html
+    assert '<label for="quantity">Quantity</label>' in html
     assert '<option value="DE">Germany</option>' in html and '<option value="ZZ"' not in html
     assert '<option value="pcs">pieces (pcs)</option>' in html
     assert '<datalist id="certification-names">' in html and '<option value="IATF 16949">' in html
