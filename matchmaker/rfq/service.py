@@ -109,11 +109,16 @@ def _plain(value):
 
 def withdraw(row: BuyerRequest, actor: User) -> None:
     """The buyer no longer needs this: close it as withdrawn."""
+    _close(row, actor, "withdrawn")
+
+
+def _close(row: BuyerRequest, actor: User, status: str) -> None:
     if not row.is_open:
         raise RequestStateError(_l("This request is already closed."))
-    row.status, row.closed_at = "withdrawn", utcnow()
-    record(row, "withdrawn", actor)
-    record_event("request.withdraw", actor=actor, entity_type="request", entity_id=row.external_id)
+    row.status, row.closed_at = status, utcnow()
+    record(row, status, actor)
+    record_event(f"request.{'withdraw' if status == 'withdrawn' else 'close'}", actor=actor, entity_type="request",
+                 entity_id=row.external_id)
     db.session.commit()
 
 
@@ -157,9 +162,4 @@ def publish_shortlist(row: BuyerRequest, actor: User) -> int:
 
 def close(row: BuyerRequest, actor: User) -> None:
     """The team closes a request (done, or nothing more to do)."""
-    if not row.is_open:
-        raise RequestStateError(_l("This request is already closed."))
-    row.status, row.closed_at = "closed", utcnow()
-    record(row, "closed", actor)
-    record_event("request.close", actor=actor, entity_type="request", entity_id=row.external_id)
-    db.session.commit()
+    _close(row, actor, "closed")

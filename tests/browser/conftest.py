@@ -57,11 +57,8 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, tmp_path):
-    """A fresh browser context (no cookies) and page; the last screen is kept as ``last-page.png`` in the
-    test's output folder (``tmp_path``), pass or fail."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def _page(browser, tmp_path, **options):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
@@ -69,19 +66,19 @@ def page(browser, tmp_path):
         page.screenshot(path=str(tmp_path / "last-page.png"), full_page=True)
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(browser, tmp_path):
+    """A fresh browser context (no cookies) and page; the last screen is kept as ``last-page.png`` in the
+    test's output folder (``tmp_path``), pass or fail."""
+    yield from _page(browser, tmp_path)
 
 
 @pytest.fixture
 def page_without_js(browser, tmp_path):
     """A page with JavaScript switched off: every core flow must work without it."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    try:
-        page.screenshot(path=str(tmp_path / "last-page.png"), full_page=True)
-    finally:
-        context.close()
+    yield from _page(browser, tmp_path, java_script_enabled=False)
 
 
 def horizontal_overflow(page) -> int:
