@@ -5,7 +5,6 @@ from . import display
 from .display import (certification, certification_id, certification_label, display_name, english_key_terms,
                       english_terms, has_hangul, has_latin, hs_description, name_pair, product_facts, region_en,
                       romanized_name)
-from .display.levels_ko import smart_factory_explanation_ko, smart_factory_label_ko
 from .i18n import current_language, industry_label
 
 # Plain functions from ``display`` that templates use as filters under their own names.
@@ -28,16 +27,12 @@ def language_name(code: str | None, locale: str | None = None) -> str:
 
 def smart_factory_label(level: int | None) -> str:
     """A level with its short label, in the interface language: "Level 2 (real-time monitoring)"."""
-    if current_language() == "ko":
-        return smart_factory_label_ko(level)
-    return display.smart_factory_label(level)
+    return display.smart_factory_label(level, current_language())
 
 
 def smart_factory_explanation(level: int | None) -> str:
     """One sentence on what a level means, in the interface language ("" if unknown)."""
-    if current_language() == "ko":
-        return smart_factory_explanation_ko(level)
-    return display.smart_factory_explanation(level)
+    return display.smart_factory_explanation(level, current_language())
 
 
 LANGUAGE_FILTERS = (country_name, language_name, smart_factory_label, smart_factory_explanation)

@@ -28,3 +28,10 @@ def test_every_level_is_explained_in_one_sentence_naming_its_tier():
         explanation = smart_factory_explanation(level)
         assert explanation.startswith(tier) and explanation.endswith(".")
         assert not re.search(r"\. [A-Z]", explanation)  # one sentence ("e.g. by" is not a second one)
+
+
+def test_levels_in_korean():
+    assert smart_factory_label(2, "ko") == "레벨 2 (실시간 모니터링)"
+    assert smart_factory_label(None, "ko") == "미기재" and smart_factory_label(9, "ko") == "레벨 9 (?)"
+    assert smart_factory_explanation(2, "ko").startswith("기초 2:")
+    assert smart_factory_label(2, "fr") == smart_factory_label(2)  # unknown languages read English
