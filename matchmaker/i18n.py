@@ -59,20 +59,22 @@ def current_language() -> str:
         return DEFAULT_LANGUAGE
 
 
+def _in_language(labels: dict[str, tuple[str, str]], code: str | None) -> str:
+    # The domain's tables hold (English, Korean) labels; unknown codes are shown as written.
+    pair = labels.get(code or "")
+    if pair is None:
+        return code or ""
+    return pair[1] if current_language() == "ko" else pair[0]
+
+
 def industry_label(code: str | None) -> str:
     """An industry code's label in the interface language (the code itself if unknown)."""
-    labels = INDUSTRIES.get(code or "")
-    if labels is None:
-        return code or ""
-    return labels[1] if current_language() == "ko" else labels[0]
+    return _in_language(INDUSTRIES, code)
 
 
 def unit_label(code: str | None) -> str:
     """A unit code's label in the interface language (as written if unknown)."""
-    labels = UNITS.get(code or "")
-    if labels is None:
-        return code or ""
-    return labels[1] if current_language() == "ko" else labels[0]
+    return _in_language(UNITS, code)
 
 
 def label_of(labels: dict):
@@ -109,8 +111,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.add_template_global(current_language)
     app.add_template_global(LANGUAGES, "languages")
-    app.add_template_filter(industry_label)
-    app.add_template_filter(unit_label)
+    app.add_template_filter(unit_label)  # industry_label is bound with the other display filters (templating)
     app.add_template_filter(label_of(REQUEST_STATUS_LABELS), "request_status")
     app.add_template_filter(label_of(REQUEST_EVENT_LABELS), "request_event")
     app.add_template_filter(label_of(MATCH_STATUS_LABELS), "match_status")

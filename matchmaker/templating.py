@@ -56,5 +56,5 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(thousands)
     for display_filter in DISPLAY_FILTERS + LANGUAGE_FILTERS:
         app.add_template_filter(display_filter)
-    app.add_template_filter(industry_label)  # also bound by ``i18n``; here so templates work without it
+    app.add_template_filter(industry_label)
     app.add_template_global(page_url)

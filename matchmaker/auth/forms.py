@@ -4,21 +4,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
-from ..display import country_choices
-from ..i18n import current_language
+from ..forms import country_code, country_options, strip
 from ..models.user import MIN_PASSWORD_LENGTH
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-
-
-def strip(value):
-    """Drop the spaces people paste around emails and names."""
-    return value.strip() if isinstance(value, str) else value
-
-
-def country_code(value):
-    """A country code as ISO writes it ("de" as "DE"), so hand-made posts still match a choice."""
-    return value.strip().upper() if isinstance(value, str) else value
 
 
 class LoginForm(FlaskForm):
@@ -46,4 +35,4 @@ class RegisterForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Country names in the visitor's language, so the choices are made per request.
-        self.country.choices = [("", _l("Choose a country")), *country_choices(current_language())]
+        self.country.choices = country_options()

@@ -12,7 +12,6 @@ from search.backend import BackendError
 from search.documents import MODES
 
 from . import saved
-from ..auth.views import safe_next
 from ..paging import paginate
 from .queries import CatalogFilters, catalog_query
 from .searching import search_page
@@ -75,8 +74,7 @@ def save_supplier(supplier_id: int):
     else:
         saved.save(current_user, row)
         flash(_("Saved. Find it under Saved suppliers."), "success")
-    return redirect(safe_next(request.form.get("next")) if request.form.get("next")
-                    else url_for("catalog.supplier", supplier_id=row.id))
+    return redirect(url_for("catalog.supplier", supplier_id=row.id))
 
 
 @bp.route("/saved")

@@ -50,7 +50,3 @@ def _sort_key(name: str) -> str:
     # "Åland Islands" sorts with A and "Côte d'Ivoire" with Co, as people look for them.
     return "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch)).casefold()
 
-
-def is_country(code: str | None) -> bool:
-    """True for an ISO 3166-1 alpha-2 code CLDR knows as a country ("ZZ" and "EU" are not)."""
-    return bool(code) and code.upper() in dict(country_choices("en"))

@@ -112,7 +112,8 @@ def suggest_for_ids(external_ids: Iterable[str], progress=None) -> SuggestionRep
 
 def open_request_ids() -> list[str]:
     """External ids of every open request, in id order."""
-    return list(db.session.scalars(select(BuyerRequest.external_id).where(BuyerRequest.status.in_(OPEN_REQUEST_STATUSES))
+    return list(db.session.scalars(select(BuyerRequest.external_id)
+                                   .where(BuyerRequest.status.in_(OPEN_REQUEST_STATUSES))
                                    .order_by(BuyerRequest.external_id)))
 
 

@@ -17,9 +17,9 @@ from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange
                                 ValidationError)
 
 from .. import certifications
-from ..display import country_choices
 from ..domain import INDUSTRIES, UNITS
-from ..i18n import current_language, industry_label, unit_label
+from ..forms import country_code, country_options, strip
+from ..i18n import industry_label, unit_label
 
 MAX_QUANTITY = 1_000_000_000
 MIN_PRICE = Decimal("0.01")
@@ -28,16 +28,6 @@ MAX_LEAD_TIME_DAYS = 730
 MAX_DEADLINE_DAYS = 2 * 365  # quotes are wanted within two years
 MAX_CERTIFICATIONS = 10
 MAX_CERTIFICATION_LENGTH = 100
-
-
-def strip(value):
-    """Drop surrounding spaces people paste."""
-    return value.strip() if isinstance(value, str) else value
-
-
-def upper(value):
-    """Country codes are compared upper-case (``de`` is ``DE``)."""
-    return value.strip().upper() if isinstance(value, str) else value
 
 
 def finite(form, field) -> None:
@@ -86,7 +76,7 @@ class RequestForm(FlaskForm):
                                 description=_l("Product, material or process, specifications, and anything a "
                                                "supplier must meet. Any language."))
     industry = SelectField(_l("Industry"), validators=[Optional()])
-    buyer_country = SelectField(_l("Destination country"), filters=[upper], validators=[DataRequired()],
+    buyer_country = SelectField(_l("Destination country"), filters=[country_code], validators=[DataRequired()],
                                 description=_l("Where the goods will be delivered."))
     quantity = IntegerField(_l("Quantity"), validators=[Optional(), NumberRange(min=1, max=MAX_QUANTITY)])
     unit = SelectField(_l("Unit"), default="")  # no Optional(): it would skip the check that a quantity has a unit
@@ -104,7 +94,7 @@ class RequestForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.industry.choices = _industry_choices()
         self.unit.choices = _unit_choices()
-        self.buyer_country.choices = [("", _l("Choose a country"))] + list(country_choices(current_language()))
+        self.buyer_country.choices = country_options()
 
     def validate_unit(self, field) -> None:
         if self.quantity.data and not field.data:
@@ -158,12 +148,12 @@ class IntroductionForm(FlaskForm):
     request_choice = RadioField(_l("Which of your requests is this for?"), validators=[InputRequired()])
     # Required only for a new request (checked below); Optional() would skip that check.
     title = StringField(_l("Title of the new request"), filters=[strip], validators=[Length(max=300)])
-    buyer_country = SelectField(_l("Destination country"), filters=[upper], default="")
+    buyer_country = SelectField(_l("Destination country"), filters=[country_code], default="")
 
     def __init__(self, open_requests, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.unit.choices = _unit_choices()
-        self.buyer_country.choices = [("", _l("Choose a country"))] + list(country_choices(current_language()))
+        self.buyer_country.choices = country_options()
         self.request_choice.choices = [(str(row.id), row.title) for row in open_requests] + [
             ("new", _l("A new request"))]
         if self.request_choice.data is None:
