@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from ..auth.access import roles_required
 from ..extensions import db
+from ..paging import paginate
 from ..models import AuditEvent, User
 
 bp = Blueprint("admin", __name__)
@@ -13,8 +14,7 @@ bp = Blueprint("admin", __name__)
 @roles_required("admin")
 def users():
     """Every account with its role."""
-    page = db.paginate(select(User).order_by(User.role, User.email),
-                       per_page=current_app.config["PAGE_SIZE"] * 2)
+    page = paginate(select(User).order_by(User.role, User.email), per_page=current_app.config["PAGE_SIZE"] * 2)
     return render_template("admin/users.html", page=page)
 
 
@@ -22,7 +22,7 @@ def users():
 @roles_required("admin")
 def audit():
     """The audit log, newest first."""
-    page = db.paginate(select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()),
-                       per_page=current_app.config["PAGE_SIZE"] * 2)
+    page = paginate(select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()),
+                    per_page=current_app.config["PAGE_SIZE"] * 2)
     emails = dict(db.session.execute(select(User.id, User.email)).all())
     return render_template("admin/audit.html", page=page, emails=emails)

@@ -12,13 +12,12 @@ from search.backend import BackendError
 from search.documents import MODES
 
 from . import saved
-from ..paging import paginate
+from ..paging import page_number, paginate
 from .queries import CatalogFilters, catalog_query
 from .searching import search_page
 from ..warmup import is_ready
 
 bp = Blueprint("catalog", __name__)
-MAX_PAGE = 10_000  # deeper pages are refused before any query runs
 
 
 @bp.route("/")
@@ -28,9 +27,7 @@ def index():
     filters = CatalogFilters.from_args(request.args)
     mode = request.args.get("mode") if request.args.get("mode") in MODES else "hybrid"
     per_page = current_app.config["PAGE_SIZE"]
-    number = request.args.get("page", 1, type=int)
-    if number < 1 or number > MAX_PAGE:
-        abort(404)
+    number = page_number()  # bounded before any query runs
     page, searched = None, False
     if filters.q:
         if mode != "lexical" and not is_ready():
@@ -45,7 +42,7 @@ def index():
         if page is not None and number > page.pages:
             abort(404)
     if page is None:
-        page = db.paginate(catalog_query(filters), page=number, per_page=per_page, max_per_page=100)
+        page = paginate(catalog_query(filters))
     return render_template("catalog/index.html", page=page, filters=filters, industries=INDUSTRIES,
                            mode=mode, searched=searched)
 

@@ -1,11 +1,12 @@
 """The signed-in user's notifications."""
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.access import roles_required
 from ..extensions import db
 from ..models import Notification
+from ..paging import paginate
 from . import messages
 from .service import mark_read
 
@@ -18,7 +19,7 @@ def index():
     """Newest first; the ones unread until now are marked, then counted as read."""
     stmt = (select(Notification).where(Notification.user_id == current_user.id)
             .order_by(Notification.id.desc()))
-    page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], max_per_page=100)
+    page = paginate(stmt)
     items = [{"row": row, "subject": messages.subject(row.kind, row.params),
               "body": messages.body(row.kind, row.params), "unread": row.read_at is None} for row in page.items]
     html = render_template("notify/index.html", page=page, items=items)

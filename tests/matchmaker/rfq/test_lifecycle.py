@@ -218,8 +218,17 @@ def test_visitors_are_sent_to_sign_in_and_back(client, make_supplier):
 
 @pytest.mark.parametrize("url", ["/requests/99999999999999999999", "/requests/introduce/99999999999999999999",
                                  "/suppliers/99999999999999999999", "/requests/?page=99999999999999999999",
-                                 "/saved?page=99999999999999999999", "/notifications/?page=-1"])
+                                 "/saved?page=99999999999999999999", "/notifications/?page=-1",
+                                 "/notifications/?page=99999999999999999999", "/?page=99999999999999999999",
+                                 "/?q=brake&page=99999999999999999999"])
 def test_huge_or_odd_numbers_in_urls_are_404s(client, auth, users, url):
     auth.login("buyer@example.com")
     response = client.get(url)
     assert response.status_code == 404 and "There is no page at this address." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", ["/admin/users?page=99999999999999999999", "/admin/audit?page=99999999999999999999",
+                                 "/admin/audit?page=0"])
+def test_huge_pages_of_admin_lists_are_404s(client, auth, users, url):
+    auth.login("admin@example.com")
+    assert client.get(url).status_code == 404
