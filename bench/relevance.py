@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import math
 import random
 import sys
 import tempfile
@@ -27,6 +26,7 @@ from search.analysis import analyze  # noqa: E402
 from search.embedded import EmbeddedBackend  # noqa: E402
 from search.encoders import SentenceTransformerEncoder, UseEncoder  # noqa: E402
 from search.fusion import linear, rrf  # noqa: E402
+from search.metrics import K, ndcg, recall  # noqa: E402
 from search.synonyms import Synonyms  # noqa: E402
 from search.ranking import covers, retriever_weights, text_for  # noqa: E402
 from matchmaker.matching.profile import load_profile  # noqa: E402
@@ -38,7 +38,6 @@ DEMO = ROOT / "data" / "demo"  # our own mixed-language catalog; its labels are 
 WINDOW = 100
 PROFILE = load_profile()  # the served ranking profile
 DEFAULT_RANKING = {"fusion": PROFILE.fusion, "weights": dict(PROFILE.weights)}
-K = 10
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -61,20 +60,6 @@ def load(name: str, split: str, limit: int | None, seed: int = 7):
     for j in judgments:
         qrels.setdefault(j["request_id"], {})[j["supplier_id"]] = j["grade"]
     return suppliers, requests, qrels
-
-
-def ndcg(ranked: list[str], grades: dict[str, int], k: int = K) -> float:
-    dcg = sum((2 ** grades.get(d, 0) - 1) / math.log2(i + 2) for i, d in enumerate(ranked[:k]))
-    ideal = sorted(grades.values(), reverse=True)[:k]
-    idcg = sum((2 ** g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
-    return dcg / idcg if idcg else 0.0
-
-
-def recall(ranked: list[str], grades: dict[str, int], k: int = K) -> float:
-    """Share of the fully relevant documents (the best grade given) found in the top k."""
-    best = max(grades.values(), default=0)
-    relevant = {d for d, g in grades.items() if g == best and g > 0}
-    return len(relevant & set(ranked[:k])) / len(relevant) if relevant else 0.0
 
 
 def score(runs: dict[str, list[str]], qrels) -> dict[str, float]:

@@ -62,6 +62,8 @@ def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .catalog.views import bp as catalog_bp
+    from .curation.views import bp as work_bp
+    from .dashboard.views import bp as dashboard_bp
     from .health import bp as health_bp
     from .notify.views import bp as notify_bp
     from .rfq.views import bp as rfq_bp
@@ -69,6 +71,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(catalog_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(rfq_bp, url_prefix="/requests")
+    app.register_blueprint(work_bp, url_prefix="/work")
+    app.register_blueprint(dashboard_bp, url_prefix="/dashboard")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(notify_bp, url_prefix="/notifications")
     app.register_blueprint(health_bp)

@@ -99,6 +99,8 @@ def load_settings(environ: Mapping[str, str] | None = None,
         # Load the search models in a background thread when the app is created (servers only).
         "WARM_UP": _flag(env.get("MATCHMAKER_WARM_UP", "0")),
         "BASE_URL": env.get("MATCHMAKER_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # A request without a published shortlist after this long counts as waiting in the queue.
+        "QUEUE_WAITING_HOURS": _positive_int(env, "MATCHMAKER_QUEUE_WAITING_HOURS", 48),
         **_mail_settings(env, instance, production),
         # Keep Korean readable in JSON columns (and searchable with LIKE) on every database.
         "SQLALCHEMY_ENGINE_OPTIONS": {"json_serializer": _json_dumps},
@@ -107,6 +109,15 @@ def load_settings(environ: Mapping[str, str] | None = None,
     settings["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(settings["SQLALCHEMY_DATABASE_URI"])
     _check_profile(settings["RANKING_PROFILE"])
     return settings
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 0 < int(raw) < 100_000:
+        raise ConfigError(f"{name} must be a whole number of hours between 1 and 99999, not {raw!r}")
+    return int(raw)
 
 
 def _mail_settings(env: Mapping[str, str], instance: Path, production: bool) -> dict[str, Any]:

@@ -17,18 +17,28 @@ INDUSTRIES: dict[str, tuple[str, str]] = {
 ROLES = ("buyer", "specialist", "admin")
 STAFF_ROLES = ("specialist", "admin")
 
-# A match moves from suggested to a curation decision, then towards a contract.
-MATCH_STATUSES = ("suggested", "shortlisted", "rejected", "introduced", "won", "lost")
-# The relevance grade a curation decision implies when no explicit grade was given:
-# accepting into a shortlist is a positive judgment, rejecting is 0.
-STATUS_GRADES = {"shortlisted": 2, "introduced": 2, "won": 3, "rejected": 0}
+# A match moves from suggested to a curation decision (shortlisted or rejected), then, for a
+# shortlisted supplier, along the sales pipeline towards a contract.
+PIPELINE_STAGES = ("shortlisted", "introduced", "meeting", "sample", "negotiating", "won", "lost")
+MATCH_STATUSES = ("suggested", "rejected", *PIPELINE_STAGES)
+CLOSED_STAGES = ("won", "lost")
+# Why a specialist rejects a candidate, and why a deal is lost (the reason is required for both).
+REJECT_REASONS = ("wrong_product", "missing_certification", "capacity_moq", "lead_time", "other")
+LOST_REASONS = ("price", "quality", "capacity", "lead_time", "buyer_cancelled", "competitor", "no_response", "other")
+
+# The relevance grade (data contract: 0-3) each decision stands for, when no explicit grade was
+# imported. A supplier the team put on the shortlist is a good fit (2) at every step of the
+# pipeline; winning the contract proves a full fit (3); rejecting it is "not a fit" (0). A lost
+# deal was relevant enough to pursue but did not convert: "related but weak" (1).
+STATUS_GRADES = {"shortlisted": 2, "introduced": 2, "meeting": 2, "sample": 2, "negotiating": 2,
+                 "won": 3, "lost": 1, "rejected": 0}
 
 # A request's life: posted (new), being curated (in_review), a shortlist published to the
 # buyer (shortlisted), then closed by the team or withdrawn by the buyer.
 REQUEST_STATUSES = ("new", "in_review", "shortlisted", "closed", "withdrawn")
 OPEN_REQUEST_STATUSES = ("new", "in_review", "shortlisted")
-# What a buyer sees of the shortlist once it is published.
-SHORTLIST_STATUSES = ("shortlisted", "introduced", "won", "lost")
+# What a buyer sees of the shortlist once it is published: every pipeline stage.
+SHORTLIST_STATUSES = PIPELINE_STAGES
 
 # The steps a request's timeline records, in the order they usually happen.
 REQUEST_EVENTS = ("posted", "edited", "in_review", "shortlist_published", "introduction_requested",

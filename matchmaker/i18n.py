@@ -7,7 +7,7 @@ before any choice, the browser's ``Accept-Language`` decides.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, redirect, request
+from flask import Blueprint, Flask, abort, has_request_context, redirect, request
 from flask_babel import get_locale, lazy_gettext as _l, refresh
 from flask_login import current_user
 
@@ -33,15 +33,33 @@ REQUEST_EVENT_LABELS = {
     "introduced": _l("Introduced"), "closed": _l("Closed"), "withdrawn": _l("Withdrawn"),
 }
 MATCH_STATUS_LABELS = {
-    "suggested": _l("Suggested"), "shortlisted": _l("Shortlisted"), "rejected": _l("Rejected"),
-    "introduced": _l("Introduced"), "won": _l("Won"), "lost": _l("Lost"),
+    "suggested": _l("Candidate"), "shortlisted": _l("Proposed"), "rejected": _l("Rejected"),
+    "introduced": _l("Introduced"), "meeting": _l("Meeting"), "sample": _l("Sample"),
+    "negotiating": _l("Negotiating"), "won": _l("Won"), "lost": _l("Lost"),
+}
+REJECT_REASON_LABELS = {
+    "wrong_product": _l("Wrong product"), "missing_certification": _l("Missing certification"),
+    "capacity_moq": _l("Capacity or MOQ"), "lead_time": _l("Lead time"), "other": _l("Other"),
+}
+LOST_REASON_LABELS = {
+    "price": _l("Price"), "quality": _l("Quality or sample failed"), "capacity": _l("Capacity"),
+    "lead_time": _l("Lead time"), "buyer_cancelled": _l("Buyer cancelled the project"),
+    "competitor": _l("Buyer chose another supplier"), "no_response": _l("No response"), "other": _l("Other"),
 }
 INTRODUCTION_STATUS_LABELS = {"requested": _l("Requested"), "introduced": _l("Introduced"),
                               "declined": _l("Declined")}
+ROLE_LABELS = {"buyer": _l("Buyer"), "specialist": _l("Specialist"), "admin": _l("Admin")}
+# Each vocabulary by name: ``label(kind, code)`` in Python, the ``kind`` filter in templates.
+LABELS = {"request_status": REQUEST_STATUS_LABELS, "request_event": REQUEST_EVENT_LABELS,
+          "match_status": MATCH_STATUS_LABELS, "reject_reason": REJECT_REASON_LABELS,
+          "lost_reason": LOST_REASON_LABELS, "introduction_status": INTRODUCTION_STATUS_LABELS,
+          "role_label": ROLE_LABELS}
 
 
 def select_locale() -> str:
-    """The language of this request: the account's, the cookie's, then the browser's."""
+    """The language of this request: the account's, the cookie's, then the browser's (English outside a request)."""
+    if not has_request_context():  # the CLI: lazy messages are printed in the default language
+        return DEFAULT_LANGUAGE
     user_locale = getattr(current_user, "locale", None) if current_user else None
     if user_locale in LANGUAGES:
         return user_locale
@@ -77,11 +95,16 @@ def unit_label(code: str | None) -> str:
     return _in_language(UNITS, code)
 
 
+def label(kind: str, code: str | None) -> str:
+    """A code of vocabulary ``kind`` (see ``LABELS``) by its label in the interface language; unknown: as written."""
+    return str(LABELS[kind].get(code or "", code or ""))
+
+
 def label_of(labels: dict):
     """A template filter that shows a code by its label (the code itself if unknown)."""
-    def label(code: str | None) -> str:
+    def show(code: str | None) -> str:
         return str(labels.get(code or "", code or ""))
-    return label
+    return show
 
 
 @bp.route("/language/<code>")
@@ -112,7 +135,5 @@ def init_app(app: Flask) -> None:
     app.add_template_global(current_language)
     app.add_template_global(LANGUAGES, "languages")
     app.add_template_filter(unit_label)  # industry_label is bound with the other display filters (templating)
-    app.add_template_filter(label_of(REQUEST_STATUS_LABELS), "request_status")
-    app.add_template_filter(label_of(REQUEST_EVENT_LABELS), "request_event")
-    app.add_template_filter(label_of(MATCH_STATUS_LABELS), "match_status")
-    app.add_template_filter(label_of(INTRODUCTION_STATUS_LABELS), "introduction_status")
+    for kind, labels in LABELS.items():
+        app.add_template_filter(label_of(labels), kind)

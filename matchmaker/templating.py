@@ -1,11 +1,15 @@
 """Template filters and globals."""
+from datetime import datetime, timezone
+
 from flask import Flask, request, url_for
+from flask_babel import format_timedelta
 
 from . import display
 from .display import (certification, certification_id, certification_label, display_name, english_key_terms,
                       english_terms, has_hangul, has_latin, hs_description, name_pair, product_facts, region_en,
                       romanized_name)
 from .i18n import current_language, industry_label
+from .models._columns import utcnow
 
 # Plain functions from ``display`` that templates use as filters under their own names.
 DISPLAY_FILTERS = (region_en, hs_description, romanized_name, display_name, name_pair, has_hangul, has_latin,
@@ -43,6 +47,15 @@ def thousands(number: int | None) -> str:
     return "" if number is None else f"{number:,}"
 
 
+def age(moment: datetime | None) -> str:
+    """How long ago ``moment`` was, in words of the interface language ("3 days")."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:  # SQLite hands timestamps back without their zone; they are UTC
+        moment = moment.replace(tzinfo=timezone.utc)
+    return format_timedelta(utcnow() - moment, threshold=1.5)
+
+
 def page_url(page: int) -> str:
     """This page's URL with its query string, at another page number."""
     args = request.args.to_dict()
@@ -54,6 +67,7 @@ def init_app(app: Flask) -> None:
     """Register filters and globals."""
     app.jinja_env.add_extension("jinja2.ext.do")  # the field macro builds its aria attributes
     app.add_template_filter(thousands)
+    app.add_template_filter(age)
     for display_filter in DISPLAY_FILTERS + LANGUAGE_FILTERS:
         app.add_template_filter(display_filter)
     app.add_template_filter(industry_label)

@@ -1,28 +1,36 @@
-"""Admin-only views of users and audit events."""
+"""Admin-only pages: the audit log here, accounts in :mod:`.users` (both on this blueprint)."""
+from __future__ import annotations
+
 from flask import Blueprint, current_app, render_template
 from sqlalchemy import select
 
 from ..auth.access import roles_required
 from ..extensions import db
-from ..paging import paginate
 from ..models import AuditEvent, User
+from ..paging import paginate
+from .audit import changes
 
 bp = Blueprint("admin", __name__)
+bp.add_app_template_filter(changes, "audit_changes")
 
 
-@bp.route("/users")
-@roles_required("admin")
-def users():
-    """Every account with its role."""
-    page = paginate(select(User).order_by(User.role, User.email), per_page=current_app.config["PAGE_SIZE"] * 2)
-    return render_template("admin/users.html", page=page)
+def per_page() -> int:
+    """Rows on an admin list page: twice the catalog's, as admins scan long lists."""
+    return current_app.config["PAGE_SIZE"] * 2
+
+
+def emails_of(ids) -> dict[int, str]:
+    """The emails of the accounts with these ids (None ids skipped), for "who did it" columns."""
+    ids = {i for i in ids if i is not None}
+    return dict(db.session.execute(select(User.id, User.email).where(User.id.in_(ids))).all()) if ids else {}
 
 
 @bp.route("/audit")
 @roles_required("admin")
 def audit():
     """The audit log, newest first."""
-    page = paginate(select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()),
-                    per_page=current_app.config["PAGE_SIZE"] * 2)
-    emails = dict(db.session.execute(select(User.id, User.email)).all())
-    return render_template("admin/audit.html", page=page, emails=emails)
+    page = paginate(select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), per_page=per_page())
+    return render_template("admin/audit.html", page=page, emails=emails_of(e.actor_id for e in page.items))
+
+
+from . import users  # noqa: E402,F401 - the account views register on ``bp``

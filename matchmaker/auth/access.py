@@ -13,6 +13,7 @@ from flask import Flask, abort, current_app, request
 from flask_login import current_user
 
 from ..domain import ROLES
+from .loader import end_refused_session
 
 View = TypeVar("View", bound=Callable)
 PUBLIC = "public"
@@ -63,5 +64,6 @@ def enforce_access():
 
 
 def init_app(app: Flask) -> None:
-    """Install the access check on every request."""
+    """Install the access check on every request, after signing out sessions of deactivated accounts."""
+    app.before_request(end_refused_session)
     app.before_request(enforce_access)

@@ -4,10 +4,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
+from ..accounts import EMAIL_PATTERN
 from ..forms import country_code, country_options, strip
 from ..models.user import MIN_PASSWORD_LENGTH
-
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
 class LoginForm(FlaskForm):

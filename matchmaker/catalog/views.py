@@ -6,8 +6,7 @@ from flask_login import current_user
 from ..auth.access import public, roles_required
 from ..domain import INDUSTRIES
 from ..extensions import db
-from ..models import Supplier, record_event
-from .forms import SupplierForm, split_list
+from ..models import Supplier
 from search.backend import BackendError
 from search.documents import MODES
 
@@ -82,25 +81,4 @@ def saved_suppliers():
     return render_template("catalog/saved.html", page=page)
 
 
-@bp.route("/suppliers/<int:supplier_id>/edit", methods=["GET", "POST"])
-@roles_required("specialist", "admin")
-def edit_supplier(supplier_id: int):
-    """Correct a supplier's profile; the search index follows after the commit."""
-    row = db.session.get(Supplier, supplier_id)
-    if row is None:
-        abort(404)
-    form = SupplierForm(obj=row)
-    if request.method == "GET":
-        form.capabilities.data = ", ".join(row.capabilities or [])
-        form.certifications.data = ", ".join(row.certifications or [])
-    if form.validate_on_submit():
-        row.name, row.name_en = form.name.data.strip(), (form.name_en.data or "").strip() or None
-        row.industry, row.region = form.industry.data, (form.region.data or "").strip() or None
-        row.description = form.description.data.strip()
-        row.capabilities, row.certifications = split_list(form.capabilities.data), split_list(form.certifications.data)
-        row.smart_factory_level = form.smart_factory_level.data
-        record_event("supplier.edit", actor=current_user, entity_type="supplier", entity_id=row.external_id)
-        db.session.commit()
-        flash(_("Profile saved."), "success")
-        return redirect(url_for("catalog.supplier", supplier_id=row.id))
-    return render_template("catalog/edit.html", form=form, supplier=row)
+from . import editing  # noqa: E402,F401 - the staff editor's pages join this blueprint

@@ -53,6 +53,8 @@ def load_command(data: Path) -> None:
         click.echo(report.index)
     for item in report.reports[1:]:
         click.echo(f"Loaded {item.summary()}")
+    if report.history:
+        click.echo(report.history)
     for email in report.users_created:
         click.echo(f"Created demo account {email}")
 

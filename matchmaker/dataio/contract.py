@@ -2,15 +2,21 @@
 
 :func:`validate` turns one decoded JSON object into a clean dict, or a list of
 :class:`FieldError` naming the field (``products[2].moq``) and what is wrong.
-Unknown fields are accepted and ignored, as the contract allows.
+Unknown fields are accepted and ignored, as the contract allows. Messages are
+in the interface language when a person reads them on a page (English elsewhere),
+so the import report and the supplier editor say the same thing.
 """
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..domain import INDUSTRIES
 from .codes import COUNTRIES, LANGUAGES
@@ -48,8 +54,8 @@ def _range(low: float | None, high: float | None) -> Check:
     def check(value):
         if (low is not None and value < low) or (high is not None and value > high):
             if high is None:
-                return f"must be at least {low}, got {value}"
-            return f"must be between {low} and {high}, got {value}"
+                return _("must be at least %(low)s, got %(value)s", low=low, value=value)
+            return _("must be between %(low)s and %(high)s, got %(value)s", low=low, high=high, value=value)
         return None
     return check
 
@@ -57,8 +63,8 @@ def _range(low: float | None, high: float | None) -> Check:
 def _choice(allowed, what: str) -> Check:
     def check(value):
         if value not in allowed:
-            shown = ", ".join(sorted(allowed)) if len(allowed) <= 12 else f"an {what}"
-            return f"must be {shown}; got {value!r}"
+            shown = ", ".join(sorted(allowed)) if len(allowed) <= 12 else str(what)
+            return _("must be %(allowed)s; got %(value)s", allowed=shown, value=repr(value))
         return None
     return check
 
@@ -71,19 +77,21 @@ URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 def _hs_code(value: str) -> str | None:
     digits = value.replace(".", "")
     if not HS_CODE.match(value) or not 4 <= len(digits) <= 10:
-        return f"must be an HS code of 4 to 10 digits, dots allowed (e.g. 8708.99); got {value!r}"
+        return _("must be an HS code of 4 to 10 digits, dots allowed (e.g. 8708.99); got %(value)s",
+                 value=repr(value))
     return None
 
 
 def _pattern(regex: re.Pattern, what: str) -> Check:
-    return lambda value: None if regex.match(value) else f"must be {what}; got {value!r}"
+    return lambda value: None if regex.match(value) else _("must be %(what)s; got %(value)s", what=what,
+                                                              value=repr(value))
 
 
 def _iso_date(value: str) -> str | None:
     try:
         date.fromisoformat(value)
     except ValueError:
-        return f"must be an ISO 8601 date (YYYY-MM-DD); got {value!r}"
+        return _("must be an ISO 8601 date (YYYY-MM-DD); got %(value)s", value=repr(value))
     return None
 
 
@@ -91,16 +99,17 @@ def _founded(value: int) -> str | None:
     return _range(1800, date.today().year)(value)
 
 
+COUNTRY_CODE = _l("an ISO 3166-1 alpha-2 country code (e.g. US)")
 TEXT = Field("str")
 # List items are required: an empty string inside a list is a mistake, not an absent value.
 TEXT_LIST = Field("list", item=Field("str", required=True, max_length=200))
 COUNTRY_LIST = Field("list", item=Field("str", required=True,
-                                        check=_choice(COUNTRIES, "ISO 3166-1 alpha-2 country code (e.g. US)")))
+                                        check=_choice(COUNTRIES, COUNTRY_CODE)))
 
 PRODUCT: dict[str, Field] = {
     "name": Field("str", required=True, max_length=200),
     "description": TEXT,
-    "hs_code": Field("str", check=_hs_code),
+    "hs_code": Field("str", max_length=16, check=_hs_code),  # the column's width
     "moq": Field("int", check=_range(1, None)),
     "unit": Field("str", max_length=20),
     "lead_time_days": Field("int", check=_range(0, 3650)),
@@ -112,7 +121,7 @@ SUPPLIER: dict[str, Field] = {
     "name": Field("str", required=True, max_length=200),
     "name_en": Field("str", max_length=200),
     "description": Field("str", required=True),
-    "industry": Field("str", required=True, check=_choice(INDUSTRIES, "industry code")),
+    "industry": Field("str", required=True, check=_choice(INDUSTRIES, _l("an industry code"))),
     "region": Field("str", max_length=100),
     "products": Field("list", item=Field("object", required=True, spec=PRODUCT)),
     "capabilities": TEXT_LIST,
@@ -122,9 +131,9 @@ SUPPLIER: dict[str, Field] = {
     "founded_year": Field("int", check=_founded),
     "export_markets": COUNTRY_LIST,
     "languages": Field("list", item=Field("str", required=True,
-                                          check=_choice(LANGUAGES, "ISO 639-1 language code (e.g. en)"))),
-    "website": Field("str", max_length=300, check=_pattern(URL, "an http(s) URL")),
-    "contact_email": Field("str", max_length=254, check=_pattern(EMAIL, "an email address")),
+                                          check=_choice(LANGUAGES, _l("an ISO 639-1 language code (e.g. en)")))),
+    "website": Field("str", max_length=300, check=_pattern(URL, _l("an http(s) URL"))),
+    "contact_email": Field("str", max_length=254, check=_pattern(EMAIL, _l("an email address"))),
     "contact_phone": Field("str", max_length=50),
 }
 
@@ -132,8 +141,8 @@ REQUEST: dict[str, Field] = {
     "external_id": Field("str", required=True, max_length=100),
     "title": Field("str", required=True, max_length=300),
     "description": Field("str", required=True),
-    "buyer_country": Field("str", check=_choice(COUNTRIES, "ISO 3166-1 alpha-2 country code (e.g. US)")),
-    "industry": Field("str", check=_choice(INDUSTRIES, "industry code")),
+    "buyer_country": Field("str", check=_choice(COUNTRIES, COUNTRY_CODE)),
+    "industry": Field("str", check=_choice(INDUSTRIES, _l("an industry code"))),
     "quantity": Field("int", check=_range(1, None)),
     "unit": Field("str", max_length=20),
     "required_certifications": TEXT_LIST,
@@ -147,6 +156,9 @@ JUDGMENT: dict[str, Field] = {
     "supplier_id": Field("str", required=True, max_length=100),
     "grade": Field("int", required=True, check=_range(0, 3)),
 }
+
+# Integers are stored in 32-bit columns (PostgreSQL ``integer``): a larger one could not be saved.
+INT_LIMIT = 2**31 - 1
 
 TYPE_NAMES = {"str": "a string", "int": "an integer", "number": "a number",
               "list": "a list", "object": "an object"}
@@ -185,19 +197,33 @@ class _Checker:
             value = value.strip()
             if not value:
                 if spec.required:
-                    self.fail(path, "must not be empty")
+                    self.fail(path, _("must not be empty"))
                 return None
             if spec.max_length and len(value) > spec.max_length:
-                self.fail(path, f"is {len(value)} characters long; at most {spec.max_length} allowed")
+                self.fail(path, _("is %(length)d characters long; at most %(limit)d allowed",
+                                  length=len(value), limit=spec.max_length))
+                return None
+            if "\x00" in value:  # PostgreSQL text cannot hold it
+                self.fail(path, _("must not contain NUL characters"))
                 return None
         if spec.kind == "number":
-            value = float(value)
+            try:
+                value = float(value)
+            except OverflowError:  # an integer beyond any float
+                value = math.inf
+            if not math.isfinite(value):
+                self.fail(path, _("must be a finite number, got %(value)s", value=value))
+                return None
         if spec.kind == "list":
             return [self.value(spec.item, item, f"{path}[{i}]") for i, item in enumerate(value)]
         if spec.kind == "object":
             return self.record(spec.spec, value, path + ".")
         if spec.check and (message := spec.check(value)):
             self.fail(path, message)
+            return None
+        if spec.kind == "int" and not -INT_LIMIT - 1 <= value <= INT_LIMIT:  # after the field's own range
+            self.fail(path, _("is out of range: must be between %(low)d and %(high)d", low=-INT_LIMIT - 1,
+                              high=INT_LIMIT))
             return None
         return value
 
@@ -207,7 +233,7 @@ class _Checker:
             value = obj.get(name)
             if value is None or (value == "" and not rule.required):
                 if rule.required:
-                    self.fail(prefix + name, "is required")
+                    self.fail(prefix + name, _("is required"))
                 continue
             clean[name] = self.value(rule, value, prefix + name)
         return clean

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import BuyerRequest, Match, Supplier
+from ..models import BuyerRequest, Match, Supplier, User
 from .contract import PRODUCT, REQUEST, SUPPLIER
 from .jsonl import dumps
 
@@ -69,14 +69,28 @@ def iter_requests() -> Iterator[dict[str, Any]]:
 
 
 def iter_judgments() -> Iterator[dict[str, Any]]:
-    """Every judged match (explicit grade or a curation decision) as a judgment record."""
-    stmt = (select(Match, BuyerRequest.external_id, Supplier.external_id)
+    """Every judged match (explicit grade or a curation decision) as a judgment record.
+
+    The grade is ``Match.judgment`` (the mapping is ``domain.STATUS_GRADES``).
+    A decision made in the workspace also says what it was (``decision``),
+    who made it and when (``decided_by``, ``decided_at``): fields beyond the
+    contract, which importers ignore.
+    """
+    stmt = (select(Match, BuyerRequest.external_id, Supplier.external_id, User.email)
             .join(BuyerRequest, Match.request_id == BuyerRequest.id)
             .join(Supplier, Match.supplier_id == Supplier.id)
+            .outerjoin(User, Match.decided_by_id == User.id)
             .order_by(BuyerRequest.id, Match.rank.is_(None), Match.rank, Supplier.id))
-    for match, request_id, supplier_id in db.session.execute(stmt):
-        if match.judgment is not None:
-            yield {"request_id": request_id, "supplier_id": supplier_id, "grade": match.judgment}
+    for match, request_id, supplier_id, decided_by in db.session.execute(stmt):
+        if match.judgment is None:
+            continue
+        record: dict[str, Any] = {"request_id": request_id, "supplier_id": supplier_id, "grade": match.judgment}
+        if match.grade is None:  # derived from a decision, not imported
+            record["decision"] = match.status
+        if match.decided_at is not None:
+            record["decided_by"] = decided_by
+            record["decided_at"] = match.decided_at.isoformat()
+        yield record
 
 
 EXPORTERS = {"suppliers": iter_suppliers, "requests": iter_requests, "judgments": iter_judgments}

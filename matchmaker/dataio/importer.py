@@ -17,7 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import BuyerRequest, Match, Product, RequestEvent, Supplier, record_event
+from ..models import BuyerRequest, Match, RequestEvent, Supplier, record_event
+from .apply import apply_supplier, assign
 from .contract import JUDGMENT, REQUEST, SUPPLIER, FieldError, validate
 from .jsonl import read_lines
 
@@ -115,16 +116,6 @@ def _run(kind: str, good, errors, skip_invalid: bool, write: Callable[[list, Imp
     return report
 
 
-SUPPLIER_COLUMNS = [name for name in SUPPLIER if name != "products"]
-LIST_COLUMNS = {"capabilities", "certifications", "export_markets", "languages", "required_certifications"}
-
-
-def _assign(row, record: dict, columns: list[str]) -> None:
-    for name in columns:
-        value = record.get(name)
-        setattr(row, name, list(value or []) if name in LIST_COLUMNS else value)
-
-
 def _upsert(model, records, report: ImportReport, progress: Progress | None,
             apply: Callable[[Any, dict], None], *options) -> None:
     """Create or update one ``model`` row per record, matched on external_id."""
@@ -143,17 +134,12 @@ def _upsert(model, records, report: ImportReport, progress: Progress | None,
             progress(1)
 
 
-def _apply_supplier(row: Supplier, record: dict) -> None:
-    _assign(row, record, SUPPLIER_COLUMNS)
-    row.products = [Product(position=i, **product) for i, product in enumerate(record.get("products") or [])]
-
-
 def import_suppliers(raw_lines: Iterable[bytes], *, skip_invalid: bool = False,
                      progress: Progress | None = None) -> ImportReport:
     """Upsert supplier profiles (and replace their products) from JSON Lines."""
     good, errors = parse(raw_lines, SUPPLIER, lambda r: r["external_id"], "external_id")
     return _run("suppliers", good, errors, skip_invalid, lambda records, report: _upsert(
-        Supplier, records, report, progress, _apply_supplier, selectinload(Supplier.products)))
+        Supplier, records, report, progress, apply_supplier, selectinload(Supplier.products)))
 
 
 REQUEST_COLUMNS = list(REQUEST)
@@ -163,7 +149,7 @@ def _apply_request(row: BuyerRequest, record: dict) -> None:
     record = dict(record)
     if record.get("deadline"):
         record["deadline"] = date.fromisoformat(record["deadline"])
-    _assign(row, record, REQUEST_COLUMNS)
+    assign(row, record, REQUEST_COLUMNS)
     if row.id is None and not row.events:
         row.events.append(RequestEvent(kind="posted"))  # a new request's timeline starts when it arrives
 

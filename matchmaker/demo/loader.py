@@ -16,12 +16,14 @@ from .. import PROJECT_ROOT
 from ..cli.users import create_user
 from ..dataio.importer import ImportReport, import_requests, import_suppliers
 from ..extensions import db
+from .history import write_history
 from ..models import BuyerRequest, Supplier, User
 
 DEMO_DIR = PROJECT_ROOT / "data" / "demo"
 LOGINS_FILE = "demo-logins.json"
 DEMO_USERS = (("buyer@demo.matchmaker.test", "buyer", "Demo Buyer"),
               ("specialist@demo.matchmaker.test", "specialist", "Demo Specialist"),
+              ("jiwoo@demo.matchmaker.test", "specialist", "Jiwoo Park"),
               ("admin@demo.matchmaker.test", "admin", "Demo Admin"))
 BUYER_REQUESTS = 5  # demo requests handed to the demo buyer, so "My requests" is not empty
 
@@ -38,6 +40,7 @@ class DemoReport:
     index: str | None = None  # what building the search index did
     existing_suppliers: int = 0
     users_created: list[str] = field(default_factory=list)
+    history: str | None = None  # what writing the months of past work did
 
 
 def logins_path() -> Path:
@@ -79,7 +82,9 @@ def load_demo(data_dir: Path = DEMO_DIR, *, with_users: bool = True, progress=No
     """Load the demo catalog if the database has no suppliers yet; never overwrite real data.
 
     The search index is built (when there is none) before the requests are
-    imported, so every demo request gets its suggested suppliers.
+    imported, so every demo request gets its suggested suppliers; then, with
+    the demo accounts, the team's past months of work are written
+    (:mod:`.history`), so the queue, pipeline and dashboard are not empty.
     """
     report = DemoReport(existing_suppliers=db.session.scalar(select(func.count(Supplier.id))) or 0)
     if report.existing_suppliers == 0:
@@ -94,6 +99,9 @@ def load_demo(data_dir: Path = DEMO_DIR, *, with_users: bool = True, progress=No
         report.users_created = ensure_demo_users()
         if report.existing_suppliers == 0:
             _give_requests_to_demo_buyer()
+            # The services link notifications to pages: give them the site's address.
+            with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+                report.history = write_history().summary()
     return report
 
 

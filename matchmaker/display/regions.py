@@ -64,3 +64,15 @@ def region_en(region: str | None) -> str:
     if not has_hangul(region):
         return region
     return " ".join(_word_en(word) for word in region.split())
+
+
+def province_en(region: str | None) -> str | None:
+    """The province or metropolitan city a region lies in, in English ("경북 구미" → "Gyeongbuk"); None if unknown."""
+    words = (region or "").strip().split()
+    if not words:
+        return None
+    first = words[0]
+    if has_hangul(first):
+        return _province(first)
+    known = {english.lower(): english for english in PROVINCES.values()}
+    return known.get(first.lower().removesuffix("-do"))

@@ -1,8 +1,8 @@
 """Suggested matches for buyer requests: the matching service's top candidates, stored as ``Match`` rows.
 
 Re-running is safe: a pair somebody has already decided on (shortlisted,
-rejected, introduced, won, lost, or graded, or with notes) keeps its status,
-grade and notes and only gets fresh scores; untouched suggestions that fell
+rejected, anywhere in the pipeline, graded, pinned, or with notes) keeps its
+status, grade, notes and place and only gets fresh scores; untouched suggestions that fell
 off the list are removed.
 """
 from __future__ import annotations
@@ -44,7 +44,7 @@ class SuggestionReport:
 
 
 def _decided(row: Match) -> bool:
-    return row.status != "suggested" or row.grade is not None or bool(row.notes)
+    return row.status != "suggested" or row.grade is not None or bool(row.notes) or bool(row.pinned)
 
 
 def _explanation(match: SupplierMatch, partial: bool) -> dict:

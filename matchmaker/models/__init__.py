@@ -2,10 +2,10 @@
 from .audit import AuditEvent, record_event
 from .engagement import Introduction, Notification, SavedSupplier
 from .indexing import EmbeddingCacheEntry, SearchOutboxEntry
-from .match import Match
+from .match import Match, MatchStep
 from .request import BuyerRequest, RequestEvent
 from .supplier import Product, Supplier
 from .user import User
 
-__all__ = ["AuditEvent", "BuyerRequest", "EmbeddingCacheEntry", "Introduction", "Match", "Notification", "Product",
-           "RequestEvent", "SavedSupplier", "SearchOutboxEntry", "Supplier", "User", "record_event"]
+__all__ = ["AuditEvent", "BuyerRequest", "EmbeddingCacheEntry", "Introduction", "Match", "MatchStep", "Notification",
+           "Product", "RequestEvent", "SavedSupplier", "SearchOutboxEntry", "Supplier", "User", "record_event"]

@@ -47,10 +47,13 @@ class BuyerRequest(db.Model):
     # Bumped by every change; an edit made from a stale page is refused instead of overwriting.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     buyer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # The specialist who carries this request.
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
-    buyer: Mapped[User | None] = relationship(back_populates="requests")
+    buyer: Mapped[User | None] = relationship(back_populates="requests", foreign_keys=[buyer_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     matches: Mapped[list[Match]] = relationship(back_populates="request", cascade="all, delete-orphan")
     events: Mapped[list[RequestEvent]] = relationship(back_populates="request", cascade="all, delete-orphan",
                                                       order_by="RequestEvent.id")

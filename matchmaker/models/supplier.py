@@ -41,9 +41,13 @@ class Supplier(db.Model):
     contact_phone: Mapped[str | None] = mapped_column(String(50))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    # Bumped by every change; an edit made from a stale page is refused instead of overwriting.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     products: Mapped[list[Product]] = relationship(
         back_populates="supplier", cascade="all, delete-orphan", order_by="Product.position")
+
+    __mapper_args__ = {"version_id_col": version}
 
     @validates("certifications")
     def _normalize_certifications(self, _key, value):

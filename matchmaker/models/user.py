@@ -38,7 +38,8 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
-    requests: Mapped[list[BuyerRequest]] = relationship(back_populates="buyer")
+    requests: Mapped[list[BuyerRequest]] = relationship(back_populates="buyer",
+                                                        foreign_keys="BuyerRequest.buyer_id")
 
     @staticmethod
     def normalize_email(email: str) -> str:

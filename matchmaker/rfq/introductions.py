@@ -1,7 +1,8 @@
 """Introductions: a buyer asks to meet a supplier for one request; the team makes the introduction.
 
 The pair also becomes a ``Match`` (if matching had not proposed it), so the
-specialist sees it among the request's candidates and carries it on from there.
+specialist sees it among the request's candidates and carries it on from there
+(``curation.pipeline.mark_introduced`` answers it).
 """
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import BuyerRequest, Introduction, Match, Supplier, User, record_event
-from ..models._columns import utcnow
 from ..notify import deliver, notify, staff_recipients
 from .service import RequestStateError, buyer_name, record
 
@@ -44,25 +44,6 @@ def request_introduction(request: BuyerRequest, supplier: Supplier, buyer: User,
     db.session.commit()
     deliver(sent)
     return intro
-
-
-def mark_introduced(intro: Introduction, actor: User) -> None:
-    """The team has put buyer and supplier in touch: record it and tell the buyer."""
-    if intro.status == "introduced":
-        return
-    intro.status, intro.introduced_at, intro.handled_by_id = "introduced", utcnow(), actor.id
-    match = db.session.scalar(select(Match).where(Match.request_id == intro.request_id,
-                                                  Match.supplier_id == intro.supplier_id))
-    if match is not None and match.status in ("suggested", "shortlisted"):
-        match.status, match.updated_by_id = "introduced", actor.id
-    record(intro.request, "introduced", actor, supplier_id=intro.supplier_id)
-    record_event("introduction.made", actor=actor, entity_type="request", entity_id=intro.request.external_id,
-                 supplier=intro.supplier.external_id)
-    sent = notify([intro.buyer or intro.request.buyer], "introduction_made",
-                  url_for("rfq.detail", request_id=intro.request_id),
-                  title=intro.request.title, supplier=intro.supplier.display_name)
-    db.session.commit()
-    deliver(sent)
 
 
 def introductions_of(request: BuyerRequest) -> list[Introduction]:

@@ -15,6 +15,7 @@ from ..domain import SHORTLIST_STATUSES
 from ..extensions import db
 from ..matching.suggestions import suggest
 from ..models import BuyerRequest, Match, RequestEvent, User, record_event
+from ..models.match import curated_order
 from ..models._columns import utcnow
 from ..notify import deliver, notify, staff_recipients
 
@@ -123,10 +124,12 @@ def _close(row: BuyerRequest, actor: User, status: str) -> None:
 
 
 def start_review(row: BuyerRequest, actor: User) -> bool:
-    """A specialist takes up a new request; False when it was not new."""
+    """A specialist takes up a new request (and it is theirs if nobody had it); False when it was not new."""
     if row.status != "new":
         return False
     row.status = "in_review"
+    if row.assignee_id is None:
+        row.assignee_id = actor.id
     record(row, "in_review", actor)
     record_event("request.review", actor=actor, entity_type="request", entity_id=row.external_id)
     db.session.commit()
@@ -134,16 +137,30 @@ def start_review(row: BuyerRequest, actor: User) -> bool:
 
 
 def shortlist(row: BuyerRequest) -> list[Match]:
-    """The matches a published shortlist shows the buyer, best first."""
+    """The matches a published shortlist shows the buyer, in the order the team arranged them."""
     return list(db.session.scalars(
         select(Match).where(Match.request_id == row.id, Match.status.in_(SHORTLIST_STATUSES))
-        .order_by(Match.rank.is_(None), Match.rank, Match.id)))
+        .order_by(*curated_order())))
 
 
-def publish_shortlist(row: BuyerRequest, actor: User) -> int:
-    """Show the shortlisted suppliers to the buyer and tell them; return how many there are."""
+def shortlist_signature(row: BuyerRequest) -> str:
+    """What the shortlist is now (members, order, revisions): a publish form carries the one it showed."""
+    return ",".join(f"{m.id}:{m.revision}" for m in shortlist(row))
+
+
+SHORTLIST_CHANGED = _l("The shortlist changed since you opened the page (another specialist is working on it). "
+                       "Check it and publish again.")
+
+
+def publish_shortlist(row: BuyerRequest, actor: User, seen: str | None = None) -> int:
+    """Show the shortlisted suppliers to the buyer and tell them; return how many there are.
+
+    ``seen``: the :func:`shortlist_signature` the specialist's page showed; a different shortlist is not published.
+    """
     if not row.is_open:
         raise RequestStateError(_l("A closed request cannot get a shortlist."))
+    if seen is not None and seen != shortlist_signature(row):
+        raise RequestStateError(SHORTLIST_CHANGED)
     count = len(shortlist(row))
     if count == 0:
         raise RequestStateError(_l("Shortlist at least one supplier before publishing."))
@@ -160,6 +177,28 @@ def publish_shortlist(row: BuyerRequest, actor: User) -> int:
     return count
 
 
-def close(row: BuyerRequest, actor: User) -> None:
+def close(row: BuyerRequest, actor: User, version: str | int | None = None) -> None:
     """The team closes a request (done, or nothing more to do)."""
+    check_version(row, version)
     _close(row, actor, "closed")
+
+
+def assign(row: BuyerRequest, actor: User, assignee: User | None, version: str | int | None = None) -> None:
+    """Give the request to ``assignee`` (None: nobody); refused from a page showing an older version."""
+    check_version(row, version)
+    if row.assignee_id == getattr(assignee, "id", None):
+        return
+    before = row.assignee.email if row.assignee else None
+    row.assignee = assignee
+    record_event("request.assign", actor=actor, entity_type="request", entity_id=row.external_id,
+                 before={"assignee": before}, after={"assignee": assignee.email if assignee else None})
+    db.session.commit()
+
+
+def rematch(row: BuyerRequest, actor: User):
+    """Run matching again for ``row``, keeping every decision made; return the matching report."""
+    report = suggest([row])
+    record_event("request.rematch", actor=actor, entity_type="request", entity_id=row.external_id,
+                 suggested=report.suggested, kept=report.kept_decisions, error=report.error)
+    db.session.commit()
+    return report

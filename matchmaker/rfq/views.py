@@ -9,9 +9,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import certifications
 from ..auth.access import roles_required
-from ..domain import OPEN_REQUEST_STATUSES, SHORTLIST_STATUSES
+from ..domain import OPEN_REQUEST_STATUSES
 from ..extensions import db
-from ..models import BuyerRequest, Introduction, Match, Supplier
+from ..models import BuyerRequest, Match, Supplier
 from ..paging import paginate
 from . import introductions as intro_service
 from . import service
@@ -55,7 +55,9 @@ def _own_or_404(request_id: int) -> BuyerRequest:
 @bp.route("/")
 @roles_required()
 def index():
-    """Requests, newest first, by tab (open or closed)."""
+    """A buyer's requests, newest first, by tab (open or closed); staff work from the queue."""
+    if current_user.is_staff:
+        return redirect(url_for("work.queue_page"))
     tab = request.args.get("status", "")
     stmt = visible_requests()
     if tab in TABS:
@@ -86,19 +88,22 @@ def new():
 @bp.route("/<int:request_id>")
 @roles_required()
 def detail(request_id: int):
-    """One request: its status and timeline, the shortlist once published, and suggestions."""
+    """A buyer's request: its status and timeline, the shortlist once published, and suggestions.
+
+    Staff are sent to the request's workspace.
+    """
     row = _visible_or_404(request_id)
-    matches = db.session.scalars(select(Match).where(Match.request_id == row.id)
-                                 .order_by(Match.rank.is_(None), Match.rank, Match.id)).all()
+    if current_user.is_staff:
+        return redirect(url_for("work.workspace", request_id=row.id))
     intros = intro_service.introductions_of(row)
     asked = {intro.supplier_id: intro for intro in intros}
-    if current_user.is_staff:
-        return render_template("rfq/detail.html", req=row, matches=matches, intros=intros, asked=asked)
-    # The buyer: the published shortlist, and the automatic suggestions (never what the team rejected).
-    shortlist = [m for m in matches if m.status in SHORTLIST_STATUSES] if row.shortlist_published else []
+    # The published shortlist in the team's order, and the automatic suggestions (never what the team rejected).
+    shortlist = service.shortlist(row) if row.shortlist_published else []
     listed = {m.supplier_id for m in shortlist}
-    suggestions = [m for m in matches if m.status == "suggested" and m.rank is not None
-                   and m.supplier_id not in listed][:SUGGESTIONS_SHOWN]
+    suggestions = db.session.scalars(
+        select(Match).where(Match.request_id == row.id, Match.status == "suggested", Match.rank.is_not(None),
+                            Match.supplier_id.not_in(listed) if listed else True)
+        .order_by(Match.rank).limit(SUGGESTIONS_SHOWN)).all()
     return render_template("rfq/detail.html", req=row, shortlist=shortlist, suggestions=suggestions,
                            intros=intros, asked=asked)
 
@@ -177,39 +182,3 @@ def introduce(supplier_id: int):
             flash(_("Thank you. Our sales team will contact the supplier and introduce you."), "success")
         return redirect(url_for("rfq.detail", request_id=row.id))
     return render_template("rfq/introduce.html", form=form, supplier=supplier)
-
-
-@bp.route("/<int:request_id>/review", methods=["POST"])
-@roles_required("specialist", "admin")
-def start_review(request_id: int):
-    """A specialist takes up a new request (the buyer's timeline shows it)."""
-    row = _visible_or_404(request_id)
-    if service.start_review(row, current_user):
-        flash(_("The request is now in review."), "success")
-    return redirect(url_for("rfq.detail", request_id=row.id))
-
-
-@bp.route("/<int:request_id>/publish", methods=["POST"])
-@roles_required("specialist", "admin")
-def publish(request_id: int):
-    """Publish the shortlisted suppliers to the buyer, who is notified."""
-    row = _visible_or_404(request_id)
-    try:
-        count = service.publish_shortlist(row, current_user)
-    except service.RequestStateError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(_("Shortlist of %(count)d supplier(s) published to the buyer.", count=count), "success")
-    return redirect(url_for("rfq.detail", request_id=row.id))
-
-
-@bp.route("/introductions/<int:intro_id>/done", methods=["POST"])
-@roles_required("specialist", "admin")
-def introduced(intro_id: int):
-    """Record that the team introduced the buyer to the supplier; the buyer is notified."""
-    intro = db.session.get(Introduction, intro_id)
-    if intro is None:
-        abort(404)
-    intro_service.mark_introduced(intro, current_user)
-    flash(_("Introduction recorded; the buyer has been told."), "success")
-    return redirect(url_for("rfq.detail", request_id=intro.request_id))

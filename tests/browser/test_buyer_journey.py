@@ -129,7 +129,9 @@ def test_no_page_scrolls_sideways_on_a_phone(live_server, browser, tmp_path):
     page.click("text=Sign out")
     sign_in(page, live_server, "admin@example.com")
     for name, path in (("staff-requests", "/requests/"), ("users", "/admin/users"), ("audit", "/admin/audit"),
-                       ("edit-profile", profile.replace(live_server, "") + "/edit")):
+                       ("edit-profile", profile.replace(live_server, "") + "/edit"),
+                       ("delete-profile", profile.replace(live_server, "") + "/delete"),
+                       ("new-supplier", "/suppliers/new")):
         page.goto(live_server + path)
         check(name)
     page.goto(live_server + "/requests/")

@@ -52,9 +52,10 @@ def test_profile_edit_bounds(client, auth, users, make_supplier, db, field, valu
     supplier = make_supplier(name="원래이름")
     auth.login("specialist@example.com")
     url = f"/suppliers/{supplier.id}/edit"
+    page = client.get(url).get_data(as_text=True)
     data = {"name": "새이름", "name_en": "", "industry": "machinery", "region": "", "description": "CNC parts",
-            "capabilities": "", "certifications": "", "smart_factory_level": "3",
-            "csrf_token": csrf_token(client.get(url).get_data(as_text=True))}
+            "capabilities": "", "certifications": "", "smart_factory_level": "3", "csrf_token": csrf_token(page),
+            "version": re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)}
     data[field] = value
     response = client.post(url, data=data)
     assert response.status_code == 200 and 'class="error"' in response.get_data(as_text=True)

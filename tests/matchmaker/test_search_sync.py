@@ -107,7 +107,8 @@ def test_a_web_edit_is_searchable_right_after_saving(client, auth, users, runner
     auth.login("specialist@example.com")
     page = client.get(f"/suppliers/{supplier.id}/edit").get_data(as_text=True)
     response = client.post(f"/suppliers/{supplier.id}/edit", data={
-        "csrf_token": csrf_token(page), "name": "기준", "name_en": "Baseline", "industry": "machinery",
+        "csrf_token": csrf_token(page), "version": str(supplier.version),
+        "name": "기준", "name_en": "Baseline", "industry": "machinery",
         "description": "Titanium forgings for aerospace", "capabilities": "forging, heat treatment",
         "certifications": "AS9100, AS9100", "smart_factory_level": "4"})
     assert response.status_code == 302

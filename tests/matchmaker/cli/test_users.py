@@ -1,7 +1,7 @@
 """``matchmaker users``: staff accounts are made on the command line."""
 from sqlalchemy import select
 
-from matchmaker.models import User
+from matchmaker.models import AuditEvent, User
 
 
 def test_create_specialist(db, runner):
@@ -36,3 +36,38 @@ def test_list(db, runner, users):
 
 def test_list_when_empty_says_what_to_do(db, runner):
     assert "matchmaker users create" in runner.invoke(args=["users", "list"]).output
+
+
+def test_create_with_company_is_audited_without_the_password(db, runner):
+    result = runner.invoke(args=["users", "create", "kim@team.kr", "--name", "Kim", "--company", "Hanbit",
+                                 "--password", "long enough pw"])
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "kim@team.kr"))
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.create"))
+    assert user.company == "Hanbit" and event.actor_id is None  # the command line acts as "system"
+    assert event.details == {"after": {"email": "kim@team.kr", "role": "specialist", "name": "Kim"}}
+
+
+def test_set_role_deactivate_and_reactivate(db, runner, users):
+    result = runner.invoke(args=["users", "set-role", "Specialist@Example.com", "admin"])
+    assert result.exit_code == 0 and result.output == "specialist@example.com is now admin.\n"
+    assert runner.invoke(args=["users", "set-role", "specialist@example.com", "admin"]).output.endswith(
+        "is admin already.\n")
+    assert runner.invoke(args=["users", "deactivate", "buyer@example.com"]).output == \
+        "buyer@example.com is now inactive.\n"
+    assert runner.invoke(args=["users", "list", "--role", "buyer"]).output == "buyer@example.com\tbuyer\tinactive\n"
+    assert runner.invoke(args=["users", "reactivate", "buyer@example.com"]).output == \
+        "buyer@example.com is now active.\n"
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.action != "user.create")
+                                  .order_by(AuditEvent.id)).all()
+    assert actions == ["user.role", "user.deactivate", "user.reactivate"]
+
+
+def test_refusals_are_clear_errors(db, runner, users):
+    unknown = runner.invoke(args=["users", "deactivate", "nobody@example.com"])
+    assert unknown.exit_code == 1 and "There is no account with email nobody@example.com." in unknown.output
+    last = runner.invoke(args=["users", "set-role", "admin@example.com", "buyer"])
+    assert last.exit_code == 1 and "last active admin" in last.output
+    last = runner.invoke(args=["users", "deactivate", "admin@example.com"])
+    assert last.exit_code == 1 and "last active admin" in last.output
+    assert runner.invoke(args=["users", "set-role", "admin@example.com", "root"]).exit_code == 2

@@ -72,3 +72,22 @@ def test_judgment_checks():
 
 def test_a_line_that_is_not_an_object():
     assert errors(SUPPLIER, ["a", "list"]) == [("", "expected a JSON object, got a list")]
+
+
+@pytest.mark.parametrize("change, field, fragment", [
+    ({"products": [{"name": "a", "unit_price_usd": float("nan")}]}, "products[0].unit_price_usd", "finite number"),
+    ({"products": [{"name": "a", "unit_price_usd": float("inf")}]}, "products[0].unit_price_usd", "finite number"),
+    ({"products": [{"name": "a", "unit_price_usd": 10**400}]}, "products[0].unit_price_usd", "finite number"),
+    ({"products": [{"name": "a", "moq": 2**31}]}, "products[0].moq", "out of range"),
+    ({"employees": 10**30}, "employees", "between 0 and 10000000"),
+    ({"products": [{"name": "a", "hs_code": "8.7.0.8.9.9.1.0.1"}]}, "products[0].hs_code", "at most 16"),
+    ({"name": "nul\x00byte"}, "name", "NUL"),
+])
+def test_values_the_database_cannot_hold_are_errors(change, field, fragment):
+    """NaN, infinities, integers beyond 32 bits and NUL characters would fail (or lie) in the database."""
+    found = errors(SUPPLIER, {**GOOD, **change})
+    assert any(f == field and fragment in m for f, m in found), found
+
+
+def test_the_largest_storable_integer_is_accepted():
+    assert errors(SUPPLIER, {**GOOD, "products": [{"name": "a", "moq": 2**31 - 1}]}) == []

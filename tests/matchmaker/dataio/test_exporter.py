@@ -46,8 +46,8 @@ def test_judgments_come_from_grades_and_curation_decisions(db, runner, tmp_path,
         db.session.add(Match(request_id=request.id, supplier_id=supplier.id, status=status, grade=grade))
     db.session.commit()
     records = exported(runner, tmp_path, "judgments")
-    assert records == [{"request_id": "R1", "supplier_id": "S0", "grade": 2},
-                       {"request_id": "R1", "supplier_id": "S1", "grade": 0},
+    assert records == [{"request_id": "R1", "supplier_id": "S0", "grade": 2, "decision": "shortlisted"},
+                       {"request_id": "R1", "supplier_id": "S1", "grade": 0, "decision": "rejected"},
                        {"request_id": "R1", "supplier_id": "S3", "grade": 1}]
     assert all(validate(JUDGMENT, r, 1)[1] == [] for r in records)
     assert db.session.scalar(select(Match.status).where(Match.supplier_id == suppliers[2].id)) == "suggested"

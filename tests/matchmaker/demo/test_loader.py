@@ -37,7 +37,7 @@ def test_load_then_load_again_keeps_data(app, db, runner, tmp_path):
     db.session.expire_all()
     assert db.session.scalar(select(func.count(Supplier.id))) == 30
     assert db.session.scalar(select(Supplier.name).where(Supplier.external_id == "KR-SME-00001")) == "편집됨"
-    assert db.session.scalar(select(func.count(User.id))) == 3
+    assert db.session.scalar(select(func.count(User.id))) == 4  # a buyer, two specialists, an admin
 
 
 def test_demo_load_builds_the_index_and_matches_every_request(app, db, runner, tmp_path):
@@ -48,7 +48,26 @@ def test_demo_load_builds_the_index_and_matches_every_request(app, db, runner, t
     requests = db.session.scalars(select(BuyerRequest)).all()
     matched = {m.request_id for m in db.session.scalars(select(Match))}
     assert matched == {r.id for r in requests}  # every request page has candidates
-    assert all(m.explanation and m.explanation["summary"] for m in db.session.scalars(select(Match)))
+    ranked = db.session.scalars(select(Match).where(Match.rank.is_not(None))).all()
+    assert ranked and all(m.explanation and m.explanation["summary"] for m in ranked)
+
+
+def test_demo_load_writes_months_of_past_work(app, db, runner, tmp_path):
+    from datetime import datetime, timedelta
+    from matchmaker.models import Match, MatchStep
+    result = runner.invoke(args=["demo", "load", "--data", small_demo(tmp_path, 40)])
+    assert result.exit_code == 0 and "Demo history:" in result.output, result.output
+    statuses = set(db.session.scalars(select(BuyerRequest.status)))
+    assert {"new", "in_review", "shortlisted"} <= statuses  # the queue has work in every tab
+    assert db.session.scalar(select(func.count(BuyerRequest.id)).where(BuyerRequest.assignee_id.is_not(None))) > 5
+    stages = set(db.session.scalars(select(Match.status)))
+    assert {"shortlisted", "rejected", "introduced"} <= stages
+    oldest = db.session.scalar(select(func.min(BuyerRequest.created_at)))
+    assert oldest < datetime.now() - timedelta(days=60)  # spread over months
+    assert db.session.scalar(select(func.count(MatchStep.id))) > 20
+    # Every decision has its author and date: the demo's judgments are exportable with provenance.
+    decided = db.session.scalars(select(Match).where(Match.status != "suggested")).all()
+    assert decided and all(m.decided_by_id and m.decided_at for m in decided)
 
 
 def test_demo_logins_are_random_private_and_work(app, db, runner, tmp_path, client, auth):

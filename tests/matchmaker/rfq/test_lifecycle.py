@@ -31,6 +31,11 @@ def post_form(client, url: str, page_url: str, **data):
     return client.post(url, data={"csrf_token": token, **data})
 
 
+def hidden_value(html: str, name: str) -> str:
+    """The value of the first hidden input called ``name``."""
+    return html.split(f'name="{name}" value="', 1)[1].split('"', 1)[0]
+
+
 @pytest.fixture
 def posted(client, auth, users, db):
     """A request the buyer posted through the form (no index: no suggestions)."""
@@ -129,8 +134,11 @@ def test_publishing_a_shortlist_shows_it_to_the_buyer_and_tells_them(app, client
     assert "Diecast Co" not in html and 'data-testid="reviewing"' in html  # not published yet
     auth.logout()
     auth.login("specialist@example.com")
-    post_form(client, f"/requests/{posted.id}/review", f"/requests/{posted.id}")
-    response = post_form(client, f"/requests/{posted.id}/publish", f"/requests/{posted.id}")
+    workspace = f"/work/requests/{posted.id}"
+    assert client.get(f"/requests/{posted.id}").headers["Location"] == workspace  # staff work on the request there
+    post_form(client, f"{workspace}/review", workspace)
+    signature = hidden_value(client.get(workspace).get_data(as_text=True), "shortlist")
+    response = post_form(client, f"{workspace}/publish", workspace, shortlist=signature)
     assert response.status_code == 302
     db.session.refresh(posted)
     assert posted.status == "shortlisted" and posted.shortlist_published_at is not None
@@ -150,10 +158,11 @@ def test_publishing_a_shortlist_shows_it_to_the_buyer_and_tells_them(app, client
 def test_publishing_needs_a_shortlisted_supplier(client, auth, posted, db):
     auth.logout()
     auth.login("specialist@example.com")
-    post_form(client, f"/requests/{posted.id}/publish", f"/requests/{posted.id}")
+    workspace = f"/work/requests/{posted.id}"
+    post_form(client, f"{workspace}/publish", workspace, shortlist="")
     db.session.refresh(posted)
     assert posted.shortlist_published_at is None
-    assert "Shortlist at least one supplier" in client.get(f"/requests/{posted.id}").get_data(as_text=True)
+    assert "Shortlist at least one supplier" in client.get(workspace).get_data(as_text=True)
 
 
 def test_a_buyer_asks_for_an_introduction_and_hears_when_it_is_made(app, client, auth, posted, make_supplier, db):
@@ -179,9 +188,9 @@ def test_a_buyer_asks_for_an_introduction_and_hears_when_it_is_made(app, client,
     assert db.session.query(Introduction).count() == 1
     auth.logout()
     auth.login("specialist@example.com")
-    staff_view = client.get(f"/requests/{posted.id}").get_data(as_text=True)
+    staff_view = client.get(f"/requests/{posted.id}", follow_redirects=True).get_data(as_text=True)
     assert "We need 5,000 housings a month, anodised." in staff_view and "buyer@example.com" in staff_view
-    post_form(client, f"/requests/introductions/{intro.id}/done", f"/requests/{posted.id}")
+    post_form(client, f"/work/introductions/{intro.id}/done", f"/work/requests/{posted.id}")
     db.session.refresh(intro)
     db.session.refresh(match)
     assert intro.status == "introduced" and match.status == "introduced"
