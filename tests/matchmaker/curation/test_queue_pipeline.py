@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import select
 
 from matchmaker.curation import decisions, pipeline
-from matchmaker.models import Introduction, Match, Notification
+from matchmaker.models import Introduction, Notification
 from matchmaker.models._columns import clock_at
 from tests.conftest import PASSWORD, AuthActions, csrf_token
 

@@ -1,7 +1,6 @@
 """The dashboard's numbers and charts, from decisions made through the services."""
 from datetime import datetime, timedelta, timezone
 
-from flask import url_for
 
 from matchmaker.curation import decisions, pipeline
 from matchmaker.dashboard import charts, stats
