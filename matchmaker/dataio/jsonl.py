@@ -28,9 +28,14 @@ def read_lines(raw_lines: Iterable[bytes]) -> Iterator[tuple[int, Any, FieldErro
         if not text.strip():
             continue
         try:
-            yield number, json.loads(text), None
+            obj = json.loads(text)
         except json.JSONDecodeError as exc:
             yield number, None, FieldError(number, "", f"is not valid JSON: {exc.msg} (column {exc.colno})")
+            continue
+        except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+            yield number, None, FieldError(number, "", f"is not valid JSON: {exc}")
+            continue
+        yield number, obj, None
 
 
 def dumps(record: dict[str, Any]) -> str:

@@ -47,7 +47,7 @@ def test_display_name(make_supplier):
 
 @pytest.mark.parametrize("status, grade, expected", [
     ("suggested", None, None), ("shortlisted", None, 2), ("introduced", None, 2), ("won", None, 3),
-    ("rejected", None, 0), ("lost", None, None), ("rejected", 3, 3)])
+    ("rejected", None, 0), ("lost", None, 1), ("rejected", 3, 3)])
 def test_match_judgment_follows_curation_unless_graded(status, grade, expected):
     assert Match(status=status, grade=grade).judgment == expected
 

@@ -152,3 +152,11 @@ def test_any_bad_request_line_imports_nothing(db, bad, field, fragment):
     assert [(e.line, e.field) for e in failure.value.errors] == [(2, field)]
     assert fragment in str(failure.value)
     assert count(db, BuyerRequest) == 0
+
+
+def test_a_huge_integer_is_a_line_error_not_a_crash(db):
+    import pytest
+    from matchmaker.dataio.importer import ImportFailed, import_suppliers
+    with pytest.raises(ImportFailed) as failed:
+        import_suppliers([b'{"external_id": "X", "employees": ' + b"9" * 5000 + b"}"])
+    assert "line 1" in str(failed.value) and "not valid JSON" in str(failed.value)
