@@ -57,11 +57,12 @@ def test_nonsense_says_nothing_fits_and_shows_partial_matches(live_server, page,
 
 def test_staff_see_suggested_suppliers_with_reasons_on_a_request(live_server, page, tmp_path):
     sign_in(page, live_server, "specialist@example.com")
-    page.click("text=Requests")
+    page.click("header >> text=Queue")
     page.locator("table tbody tr a").first.click()
-    expect(page.get_by_test_id("matches")).to_be_visible()
-    expect(page.get_by_test_id("matches").locator("li").first.locator(".status")).to_have_text("Suggested")
-    expect(page.locator("p.breakdown").first).to_contain_text("relevance")
+    expect(page.get_by_test_id("candidates")).to_be_visible()
+    expect(page.get_by_test_id("candidate-card").first.locator(".status")).to_have_text("Candidate")
+    page.get_by_test_id("breakdown").first.locator("summary").click()
+    expect(page.get_by_test_id("breakdown").first).to_contain_text("Relevance (fused retrieval)")
     page.screenshot(path=str(tmp_path / "request-1280.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=str(tmp_path / "request-390.png"), full_page=True)
