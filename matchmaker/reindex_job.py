@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timezone
 
 from sqlalchemy import delete, func, select
 
@@ -12,7 +11,7 @@ from indexers.build import rollback as rollback_version
 from .dataio.exporter import iter_suppliers
 from .extensions import db
 from .models import SearchOutboxEntry, Supplier
-from .models._columns import utcnow
+from .models._columns import as_utc, utcnow
 from .search_service import embedding_cache, get_search
 from .search_sync import apply_or_enqueue, drain_outbox
 
@@ -64,12 +63,7 @@ def catch_up(streamed: set[str], started_at) -> None:
     rows = db.session.execute(select(Supplier.external_id, Supplier.updated_at)).all()
     present = {external_id for external_id, _ in rows}
     changes = {external_id: "upsert" for external_id, updated in rows
-               if _aware(updated) >= started_at or external_id not in streamed}
+               if as_utc(updated) >= started_at or external_id not in streamed}
     changes.update({external_id: "delete" for external_id in streamed - present})
     if changes:
         apply_or_enqueue(changes)
-
-
-def _aware(moment):
-    # SQLite hands back naive datetimes for timezone-aware columns; they were written in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

@@ -1,5 +1,5 @@
 """Template filters and globals."""
-from datetime import datetime, timezone
+from datetime import datetime
 
 from flask import Flask, request, url_for
 from flask_babel import format_timedelta
@@ -9,7 +9,7 @@ from .display import (certification, certification_id, certification_label, disp
                       english_terms, has_hangul, has_latin, hs_description, name_pair, product_facts, region_en,
                       romanized_name)
 from .i18n import current_language, industry_label
-from .models._columns import utcnow
+from .models._columns import as_utc, utcnow
 
 # Plain functions from ``display`` that templates use as filters under their own names.
 DISPLAY_FILTERS = (region_en, hs_description, romanized_name, display_name, name_pair, has_hangul, has_latin,
@@ -51,9 +51,7 @@ def age(moment: datetime | None) -> str:
     """How long ago ``moment`` was, in words of the interface language ("3 days")."""
     if moment is None:
         return ""
-    if moment.tzinfo is None:  # SQLite hands timestamps back without their zone; they are UTC
-        moment = moment.replace(tzinfo=timezone.utc)
-    return format_timedelta(utcnow() - moment, threshold=1.5)
+    return format_timedelta(utcnow() - as_utc(moment), threshold=1.5)
 
 
 def page_url(page: int) -> str:

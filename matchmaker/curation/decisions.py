@@ -71,9 +71,21 @@ def _decide(match: Match, actor: User, status: str, *, reason: str | None = None
     return step
 
 
-def _next_position(request_id: int) -> int:
+def next_position(request_id: int) -> int:
+    """The place after the last one the team gave on ``request_id``'s list."""
     highest = db.session.scalar(select(func.max(Match.position)).where(Match.request_id == request_id))
     return (highest or 0) + 1
+
+
+def pair(request: BuyerRequest, supplier: Supplier) -> Match:
+    """The match of ``supplier`` on ``request``, created as a candidate (and flushed) if there is none."""
+    match = db.session.scalar(select(Match).where(Match.request_id == request.id, Match.supplier_id == supplier.id))
+    if match is None:
+        match = Match(request_id=request.id, supplier_id=supplier.id, status="suggested")
+        match.request, match.supplier = request, supplier
+        db.session.add(match)
+        db.session.flush()
+    return match
 
 
 def _take_up(request: BuyerRequest, actor: User) -> None:
@@ -95,7 +107,7 @@ def accept(match: Match, actor: User, revision=None, note: str | None = None) ->
         raise DecisionError(_l("This supplier is on the shortlist already."))
     claim(match, revision)
     _decide(match, actor, "shortlisted", note=note)
-    match.position = _next_position(match.request_id)
+    match.position = next_position(match.request_id)
     _take_up(match.request, actor)
     db.session.commit()
 
@@ -179,17 +191,12 @@ def add_by_hand(request: BuyerRequest, supplier: Supplier, actor: User) -> Match
     """Put a supplier the specialist found in the catalog on the shortlist (creating the match if needed)."""
     if not request.is_open:
         raise DecisionError(_l("This request is closed; reopen it by asking the buyer to post it again."))
-    match = db.session.scalar(select(Match).where(Match.request_id == request.id, Match.supplier_id == supplier.id))
-    if match is None:
-        match = Match(request_id=request.id, supplier_id=supplier.id, status="suggested")
-        match.request, match.supplier = request, supplier
-        db.session.add(match)
-        db.session.flush()
-    elif match.status in PIPELINE_STAGES:
+    match = pair(request, supplier)
+    if match.status in PIPELINE_STAGES:
         raise DecisionError(_l("This supplier is on the shortlist already."))
     claim(match, None)
     _decide(match, actor, "shortlisted", note=str(_l("Added by hand from the catalog")))
-    match.position = _next_position(request.id)
+    match.position = next_position(request.id)
     _take_up(request, actor)
     db.session.commit()
     return match

@@ -14,7 +14,7 @@ from ..models import BuyerRequest, Introduction, Match, Supplier, User, record_e
 from ..models._columns import utcnow
 from ..notify import deliver, notify
 from ..rfq.service import record
-from .decisions import DecisionError, _decide, _take_up, claim
+from .decisions import DecisionError, _decide, _take_up, claim, next_position, pair
 
 # How far from today a step's date may be: a meeting may be booked ahead, history may be filled in late.
 STEP_DAYS_AHEAD = 366
@@ -51,8 +51,7 @@ def advance(match: Match, actor: User, stage: str, revision=None, *, on: date | 
     claim(match, revision)
     _decide(match, actor, stage, reason=reason if stage == "lost" else None, note=note, on=on)
     if match.position is None:
-        match.position = (db.session.scalar(select(func.max(Match.position))
-                                            .where(Match.request_id == match.request_id)) or 0) + 1
+        match.position = next_position(match.request_id)
     _take_up(match.request, actor)
     sent = _answer_introduction(match, actor) if stage == "introduced" else []
     db.session.commit()
@@ -74,13 +73,7 @@ def mark_introduced(intro: Introduction, actor: User) -> None:
     """The team put the buyer in touch with the supplier they asked for: the match steps to introduced."""
     if intro.status == "introduced":
         return
-    match = db.session.scalar(select(Match).where(Match.request_id == intro.request_id,
-                                                  Match.supplier_id == intro.supplier_id))
-    if match is None:  # the match was removed (e.g. the supplier re-imported); recreate the pair
-        match = Match(request_id=intro.request_id, supplier_id=intro.supplier_id, status="suggested")
-        match.request, match.supplier = intro.request, intro.supplier
-        db.session.add(match)
-        db.session.flush()
+    match = pair(intro.request, intro.supplier)  # recreated if it was removed meanwhile
     if match.status in ("suggested", "shortlisted", "rejected"):
         if match.status == "rejected":
             match.status = "suggested"

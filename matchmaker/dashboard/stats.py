@@ -7,7 +7,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 
 from sqlalchemy import func, select
 
@@ -17,7 +17,7 @@ from ..display.regions import province_en
 from ..domain import REQUEST_STATUSES
 from ..extensions import db
 from ..models import BuyerRequest, Match, MatchStep, RequestEvent, Supplier
-from ..models._columns import utcnow
+from ..models._columns import as_utc, utcnow
 
 MONTHS = 12  # how far back the monthly charts go
 
@@ -26,10 +26,6 @@ def requests_by_status() -> dict[str, int]:
     """How many requests are in each status (every status, zeros included)."""
     found = dict(db.session.execute(select(BuyerRequest.status, func.count()).group_by(BuyerRequest.status)).all())
     return {status: found.get(status, 0) for status in REQUEST_STATUSES}
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 @dataclass
@@ -49,9 +45,9 @@ def time_to_shortlist() -> ShortlistTimes:
                               .join(first, first.c.request_id == BuyerRequest.id)).all()
     days, by_month = [], defaultdict(list)
     for posted, published in rows:
-        span = (_utc(published) - _utc(posted)).total_seconds() / 86400
+        span = (as_utc(published) - as_utc(posted)).total_seconds() / 86400
         days.append(span)
-        by_month[_utc(published).strftime("%Y-%m")].append(span)
+        by_month[as_utc(published).strftime("%Y-%m")].append(span)
     return ShortlistTimes(round(statistics.median(days), 1) if days else None, len(days),
                           {month: round(statistics.median(v), 1) for month, v in sorted(by_month.items())
                            if month in last_months()})

@@ -19,7 +19,7 @@ from ..curation import decisions, pipeline
 from ..domain import LOST_REASONS
 from ..extensions import db
 from ..models import BuyerRequest, Match, Supplier, User
-from ..models._columns import clock_at
+from ..models._columns import as_utc, clock_at
 from ..rfq import introductions
 from ..rfq import service as rfq_service
 
@@ -45,10 +45,6 @@ class HistoryReport:
         return (f"Demo history: {self.requests} request(s) worked on over {SPAN_DAYS // 30} months, "
                 f"{self.shortlisted} shortlist(s) published, {self.introduced} introduction(s), "
                 f"{self.won} won, {self.lost} lost.")
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)  # SQLite drops the zone
 
 
 def _missing(match: Match) -> str | None:
@@ -130,7 +126,7 @@ def write_history(seed: int = SEED) -> HistoryReport:
         _backdate(rows, now, rng)
         for row in rows[:-FRESH]:
             specialist = rng.choice(specialists)
-            at = _utc(row.created_at) + timedelta(hours=rng.uniform(2, 70))
+            at = as_utc(row.created_at) + timedelta(hours=rng.uniform(2, 70))
             if at >= now or rng.random() < 0.12:
                 continue  # still waiting for someone to take it up
             report.requests += 1
@@ -138,7 +134,7 @@ def write_history(seed: int = SEED) -> HistoryReport:
                 rfq_service.start_review(row, specialist)
             _curate(row, specialist, at, rng, report)
             for match in decisions.matches_of(row, ("shortlisted",)):
-                _carry(match, specialist, _utc(row.shortlist_published_at or at), now, rng, report)
+                _carry(match, specialist, as_utc(row.shortlist_published_at or at), now, rng, report)
             if row.buyer_id is not None and row.is_open:
                 _ask_introduction(row, buyer, at, now, rng)
             if any(m.status == "won" for m in row.matches) and rng.random() < 0.7:

@@ -9,6 +9,11 @@ from datetime import datetime, timezone
 _fixed_now: ContextVar[datetime | None] = ContextVar("matchmaker_fixed_now", default=None)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """``moment`` with its zone: SQLite hands timezone-aware columns back naive, and they were written in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
 def utcnow() -> datetime:
     """Timezone-aware now, as a callable default (never evaluated at import)."""
     return _fixed_now.get() or datetime.now(timezone.utc)
@@ -21,7 +26,7 @@ def clock_at(moment: datetime) -> Iterator[None]:
     For writing history after the fact (the demo's months of past work, tests
     of ages and waiting times) through the same services as live actions.
     """
-    token = _fixed_now.set(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc))
+    token = _fixed_now.set(as_utc(moment))
     try:
         yield
     finally:

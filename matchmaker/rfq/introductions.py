@@ -11,7 +11,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import BuyerRequest, Introduction, Match, Supplier, User, record_event
+from ..curation.decisions import pair
+from ..models import BuyerRequest, Introduction, Supplier, User, record_event
 from ..notify import deliver, notify, staff_recipients
 from .service import RequestStateError, buyer_name, record
 
@@ -32,9 +33,7 @@ def request_introduction(request: BuyerRequest, supplier: Supplier, buyer: User,
     intro = Introduction(request_id=request.id, supplier_id=supplier.id, buyer_id=buyer.id, message=message,
                          quantity=quantity, unit=unit)
     db.session.add(intro)
-    match = db.session.scalar(select(Match).where(Match.request_id == request.id, Match.supplier_id == supplier.id))
-    if match is None:
-        db.session.add(Match(request_id=request.id, supplier_id=supplier.id, status="suggested"))
+    pair(request, supplier)
     record(request, "introduction_requested", buyer, supplier_id=supplier.id)
     record_event("introduction.request", actor=buyer, entity_type="request", entity_id=request.external_id,
                  supplier=supplier.external_id)
