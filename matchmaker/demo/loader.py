@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from sqlalchemy import func, select
 from indexers.lock import JobLock
 
 from .. import PROJECT_ROOT
-from ..cli.users import create_user
+from ..accounts import create_user, new_password
 from ..dataio.importer import ImportReport, import_requests, import_suppliers
 from ..extensions import db
 from .history import write_history
@@ -69,7 +68,7 @@ def ensure_demo_users() -> list[str]:
     for email, role, name in DEMO_USERS:
         if db.session.scalar(select(User.id).where(User.email == email)) is not None:
             continue
-        password = secrets.token_urlsafe(12)
+        password = new_password()
         create_user(email, password, role, name)
         logins[email] = {"role": role, "password": password}
         created.append(email)
