@@ -53,8 +53,9 @@ def test_demo_load_builds_the_index_and_matches_every_request(app, db, runner, t
 
 
 def test_demo_load_writes_months_of_past_work(app, db, runner, tmp_path):
-    from datetime import datetime, timedelta
+    from datetime import datetime, timedelta, timezone
     from matchmaker.models import Match, MatchStep
+    from matchmaker.models._columns import as_utc
     result = runner.invoke(args=["demo", "load", "--data", small_demo(tmp_path, 40)])
     assert result.exit_code == 0 and "Demo history:" in result.output, result.output
     statuses = set(db.session.scalars(select(BuyerRequest.status)))
@@ -63,7 +64,7 @@ def test_demo_load_writes_months_of_past_work(app, db, runner, tmp_path):
     stages = set(db.session.scalars(select(Match.status)))
     assert {"shortlisted", "rejected", "introduced"} <= stages
     oldest = db.session.scalar(select(func.min(BuyerRequest.created_at)))
-    assert oldest < datetime.now() - timedelta(days=60)  # spread over months
+    assert as_utc(oldest) < datetime.now(timezone.utc) - timedelta(days=60)  # spread over months
     assert db.session.scalar(select(func.count(MatchStep.id))) > 20
     # Every decision has its author and date: the demo's judgments are exportable with provenance.
     decided = db.session.scalars(select(Match).where(Match.status != "suggested")).all()
