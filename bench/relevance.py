@@ -28,6 +28,7 @@ from search.encoders import SentenceTransformerEncoder, UseEncoder  # noqa: E402
 from search.fusion import linear, rrf  # noqa: E402
 from search.metrics import K, ndcg, recall  # noqa: E402
 from search.synonyms import Synonyms  # noqa: E402
+from search.language import query_language  # noqa: E402
 from search.ranking import covers, retriever_weights, text_for  # noqa: E402
 from matchmaker.matching.profile import load_profile  # noqa: E402
 
@@ -98,7 +99,7 @@ def retrieve(suppliers, requests, encoders, synonyms=None) -> tuple[dict, dict]:
     return lists, timings
 
 
-def bm25s_peer(suppliers, requests) -> dict[str, list[str]]:
+def bm25s_peer(suppliers, requests, depth: int = K) -> dict[str, list[str]]:
     """The bm25s library over the same analyzed tokens of all text fields joined (no field boosts)."""
     import bm25s
     corpus = [analyze(" ".join(supplier_document(s).text.values())) for s in suppliers]
@@ -110,7 +111,7 @@ def bm25s_peer(suppliers, requests) -> dict[str, list[str]]:
         if not tokens:
             runs[request["external_id"]] = []
             continue
-        docs, _ = retriever.retrieve([tokens], k=K, show_progress=False)
+        docs, _ = retriever.retrieve([tokens], k=min(depth, len(suppliers)), show_progress=False)
         runs[request["external_id"]] = [suppliers[int(i)]["external_id"] for i in docs[0]]
     return runs
 
@@ -139,7 +140,7 @@ def fuse(lists, query_id, fusion: str, weights: dict[str, float]) -> list[str]:
 def runs_for(lists, requests, fusion, weights, hangul_aware=False):
     runs = {}
     for request in requests:
-        w = retriever_weights(weights, request_text(request)) if hangul_aware else weights
+        w = retriever_weights(weights, query_language(request_text(request))) if hangul_aware else weights
         runs[request["external_id"]] = fuse(lists, request["external_id"], fusion, w)
     return runs
 

@@ -18,6 +18,7 @@ from search.backend import SearchBackend
 from search.documents import Filter
 from search.encoders import Encoder, make_encoder
 from search.engine import RankingConfig, SearchEngine
+from search.language import query_language
 from search.ranking import retriever_weights
 from search.synonyms import Synonyms
 
@@ -37,22 +38,33 @@ class SearchService:
 
     backend: SearchBackend
     encoders: dict[str, Encoder]
-    profile: RankingProfile
+    configured: RankingProfile  # served until a profile is activated (matching/registry.py)
     synonyms: Synonyms | None = None
 
     @property
+    def profile(self) -> RankingProfile:
+        """The served ranking profile: the newest activation's, else the configured one."""
+        from .matching.registry import live_profile
+        return live_profile()
+
+    @property
     def ranking(self) -> RankingConfig:
-        """The profile's fusion settings for the configured retrievers."""
+        """The served profile's fusion settings for the configured retrievers."""
         return self.profile.ranking_config(["lexical", *self.encoders])
 
     def expand(self, text: str) -> str:
         """``text`` with its bilingual synonyms, when the profile uses them."""
         return self.synonyms.expand_query(text) if self.synonyms and text else text
 
-    def engine(self, query: str = "") -> SearchEngine:
-        """An engine whose weights leave out encoders that cannot read ``query``."""
-        weights = retriever_weights(dict(self.ranking.weights), query) if query else dict(self.ranking.weights)
-        return SearchEngine(self.backend, self.encoders, replace(self.ranking, weights=weights))
+    def engine(self, query: str = "", profile: RankingProfile | None = None) -> SearchEngine:
+        """An engine ranking by ``profile`` (the served one by default) with the weights for ``query``'s language.
+
+        Encoders that cannot read the query's language are left out.
+        """
+        language = query_language(query) if query.strip() else None
+        ranking = (profile or self.profile).ranking_config(["lexical", *self.encoders], language)
+        weights = retriever_weights(dict(ranking.weights), language)
+        return SearchEngine(self.backend, self.encoders, replace(ranking, weights=weights))
 
 
 def encoder_names(config) -> list[str]:
@@ -73,7 +85,7 @@ def build_service(config, instance_path: str) -> SearchService:
     else:
         from search.embedded import EmbeddedBackend
         backend = EmbeddedBackend(Path(instance_path) / INDEX_FOLDER, index_schema, synonyms=synonyms)
-    return SearchService(backend, encoders, profile, synonyms)
+    return SearchService(backend, encoders, profile, synonyms)  # the configured profile
 
 
 def _load_dimensions(encoder: Encoder) -> int:

@@ -6,7 +6,7 @@ both backends rank the same way.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple, Protocol
 
 import numpy as np
@@ -46,8 +46,8 @@ class SearchBackend(Protocol):
     def count(self, version: str | None = None) -> int: ...
     def health(self) -> dict: ...
 
-    def lexical(self, text: str, filters: Sequence[Filter], n: int,
-                version: str | None = None) -> tuple[list[tuple[str, float]], int]: ...
+    def lexical(self, text: str, filters: Sequence[Filter], n: int, version: str | None = None,
+                boosts: Mapping[str, float] | None = None) -> tuple[list[tuple[str, float]], int]: ...
 
     def knn(self, field: str, vector: np.ndarray, filters: Sequence[Filter], n: int,
             version: str | None = None) -> list[tuple[str, float]]: ...

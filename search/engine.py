@@ -33,11 +33,23 @@ class RankingConfig:
     fusion: str = "rrf"  # or "linear"
     rrf_k: int = 60
     weights: Mapping[str, float] = field(default_factory=dict)  # by retriever: "lexical" or a vector field
+    boosts: Mapping[str, float] = field(default_factory=dict)  # BM25 field boosts (empty: the schema's)
     window: int = 100  # candidates per retriever, at least
     max_results: int = 500  # vector and hybrid modes rank everything; stop paging here
 
     def weight(self, name: str) -> float:
         return self.weights.get(name, 1.0)
+
+
+@dataclass
+class Retrieval:
+    """Every retriever's candidates for one query, before fusion (fusing them again with other weights is cheap)."""
+
+    lists: dict[str, list[tuple[str, float]]]  # by retriever: (id, raw score), best first
+    lexical_total: int
+    vectors: dict[str, np.ndarray]
+    version: str | None
+    coverage: dict[str, set[str]]  # by vector field: the candidates it has a vector for
 
 
 @dataclass
@@ -69,17 +81,37 @@ class SearchEngine:
 
     def rank(self, request: SearchRequest, version: str | None = None) -> Ranking:
         """Every fused candidate of ``request`` (at least ``window`` per retriever), best first, unhighlighted."""
+        return self.fuse(self.retrieve(request, version))
+
+    def retrieve(self, request: SearchRequest, version: str | None = None) -> Retrieval:
+        """Each retriever's candidates for ``request`` (at least ``window``), with filters applied."""
         version = version or self.backend.live_version()
         n = max(request.offset + request.k, self.ranking.window)
         lists: dict[str, list[tuple[str, float]]] = {}
         lexical_total = 0
         if request.mode in ("lexical", "hybrid") and request.text.strip():
-            lists[LEXICAL], lexical_total = self.backend.lexical(request.text, request.filters, n, version)
+            lists[LEXICAL], lexical_total = self.backend.lexical(request.text, request.filters, n, version,
+                                                                 self.ranking.boosts or None)
         vectors = self._vectors(request) if request.mode in ("vector", "hybrid") else {}
         for name, vector in vectors.items():
             lists[name] = self.backend.knn(name, vector, request.filters, n, version)
-        fused = self._fuse(lists, version)
-        return Ranking(self._hits(fused, lists), lexical_total, vectors, version)
+        coverage = {}
+        if self.ranking.fusion == "linear" and len(lists) > 1:
+            candidates = sorted({doc_id for ranked in lists.values() for doc_id, _ in ranked})
+            coverage = {name: self.backend.covered(name, candidates, version) for name in lists if name != LEXICAL}
+        return Retrieval(lists, lexical_total, vectors, version, coverage)
+
+    def fuse(self, retrieval: Retrieval) -> Ranking:
+        """``retrieval``'s candidates fused with this engine's weights, best first.
+
+        A retriever weighted 0 adds no candidates and no score, but its rank and
+        score are still reported on the hits it also found (the explanation and
+        the relevance floor read them).
+        """
+        lists = {name: ranked for name, ranked in retrieval.lists.items() if self.ranking.weight(name) > 0}
+        fused = self._fuse(lists, retrieval.coverage)
+        return Ranking(self._hits(fused, retrieval.lists), retrieval.lexical_total,
+                       {name: v for name, v in retrieval.vectors.items() if name in lists}, retrieval.version)
 
     def search(self, request: SearchRequest, version: str | None = None) -> SearchResult:
         """Run ``request`` against ``version`` (the live one by default): one highlighted page."""
@@ -99,12 +131,13 @@ class SearchEngine:
             for hit in hits:
                 hit.highlights = highlight(sources.get(hit.id, {}), text)
 
-    def _fuse(self, lists: dict[str, list[tuple[str, float]]], version: str | None) -> list[tuple[str, float]]:
+    def _fuse(self, lists: dict[str, list[tuple[str, float]]], coverage) -> list[tuple[str, float]]:
+        if not lists:
+            return []
         if len(lists) == 1:
             return next(iter(lists.values()))
         if self.ranking.fusion == "linear":
-            candidates = sorted({doc_id for ranked in lists.values() for doc_id, _ in ranked})
-            coverage = {name: self.backend.covered(name, candidates, version) for name in lists if name != LEXICAL}
+            coverage = {name: coverage[name] for name in lists if name in coverage}
             return linear(lists, {name: self.ranking.weight(name) for name in lists}, coverage)
         return rrf(lists, self.ranking.rrf_k, {name: self.ranking.weight(name) for name in lists})
 

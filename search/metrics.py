@@ -20,3 +20,12 @@ def recall(ranked: Sequence[str], grades: Mapping[str, int], k: int = K) -> floa
     best = max(grades.values(), default=0)
     relevant = {d for d, g in grades.items() if g == best and g > 0}
     return len(relevant & set(ranked[:k])) / len(relevant) if relevant else 0.0
+
+
+def reciprocal_rank(ranked: Sequence[str], grades: Mapping[str, int], k: int | None = None) -> float:
+    """1 / the rank of the first document with the best grade given (0 when none is in the top ``k``)."""
+    best = max(grades.values(), default=0)
+    for i, d in enumerate(ranked[:k] if k else ranked):
+        if best > 0 and grades.get(d, 0) == best:
+            return 1.0 / (i + 1)
+    return 0.0

@@ -35,6 +35,11 @@ def text_for(encoder_id: str, text: str) -> str:
     return re.sub(r"\s+", " ", OTHER_SCRIPT.sub(" ", text)).strip()
 
 
-def retriever_weights(weights: dict[str, float], query: str) -> dict[str, float]:
-    """``weights`` with the encoders that cannot read ``query`` switched off."""
-    return {name: (weight if name == "lexical" or covers(name, query) else 0.0) for name, weight in weights.items()}
+def reads(encoder_id: str, language: str | None) -> bool:
+    """Whether ``encoder_id`` reads queries of a language group (``search.language``); None: any query."""
+    return encoder_id not in ENGLISH_ONLY or language in (None, "en")
+
+
+def retriever_weights(weights: dict[str, float], language: str | None) -> dict[str, float]:
+    """``weights`` with the encoders that cannot read queries in ``language`` switched off."""
+    return {name: (weight if name == "lexical" or reads(name, language) else 0.0) for name, weight in weights.items()}

@@ -20,13 +20,16 @@ from dataclasses import dataclass, field, replace
 
 from search.analysis import analyze
 from search.documents import Filter, Hit, SearchRequest
+from search.engine import Retrieval
+from search.language import query_language
 
 from .. import certifications
-from ..search_service import SearchService, get_search, load_in_order
+from ..search_service import get_search, load_in_order
 from .explain import Explanation, Line, best_by_words
 from .fit import Signal, facts_of, fit_signals
 from .floor import close_in_meaning, key_terms, terms_of
 from .needs import Needs, needs_from_request, needs_from_text
+from .profile import RankingProfile
 from .reasons import explain
 
 PARTIAL_SHOWN = 5  # closest partial matches shown when nothing fits
@@ -71,6 +74,7 @@ class MatchPage:
     per_page: int
     needs: Needs
     partial: list[SupplierMatch] = field(default_factory=list)  # closest below the floor, when none fit
+    profile: str = ""  # the ranking profile's name
 
     @property
     def fits_nothing(self) -> bool:
@@ -97,10 +101,10 @@ class MatchPage:
         return self.page + 1
 
 
-def _relevance_scale(service: SearchService, engine) -> float:
+def _relevance_scale(profile, engine) -> float:
     weights = [w for w in engine.ranking.weights.values() if w > 0]
-    if service.profile.fusion == "rrf":
-        return sum(w / (service.profile.rrf_k + 1) for w in weights) or 1.0
+    if profile.fusion == "rrf":
+        return sum(w / (profile.rrf_k + 1) for w in weights) or 1.0
     return sum(weights) or 1.0
 
 
@@ -123,57 +127,101 @@ def _favourable_product(products):
     return min(products, key=lambda p: (p.lead_time_days is None, p.lead_time_days or 0, p.moq or 0))
 
 
-def rank_candidates(needs: Needs, filters: Sequence[Filter] = (), mode: str = "hybrid", all_fit: bool = False):
-    """Every candidate in the window as :class:`SupplierMatch`, those that fit first, each group best first.
+@dataclass
+class Candidates:
+    """One need's retrieved candidates and what ranking them needs, before any weight is applied.
 
-    ``all_fit``: the filters alone decide what fits (a query that names nothing but a certificate).
+    Ranking the same candidates by another profile's fusion weights, floor and
+    fit weights (:func:`rank_gathered`) needs no new search: that is how tuning
+    tries thousands of profiles on the same judgments.
     """
+
+    needs: Needs
+    retrieval: Retrieval
+    rows: dict[str, object]  # Supplier rows by external id
+    query_terms: frozenset[str]
+    facts: dict[str, tuple]  # by external id: (facts, product, product share, words share or None)
+    language: str | None
+
+
+def gather(needs: Needs, filters: Sequence[Filter] = (), mode: str = "hybrid",
+           profile: RankingProfile | None = None) -> Candidates:
+    """Search for ``needs`` with ``profile``'s retrievers and field boosts, and read each candidate's facts."""
     service = get_search()
-    profile = service.profile
+    profile = profile or service.profile
     text = needs.text.strip()
-    engine = service.engine(text)
-    ranking = engine.rank(SearchRequest(text=text, filters=tuple(filters), mode=mode, k=profile.window))
-    rows = {row.external_id: row for row in load_in_order([hit.id for hit in ranking.hits], with_products=True)}
-    scale = _relevance_scale(service, engine)
+    engine = service.engine(text, profile)
+    retrieval = engine.retrieve(SearchRequest(text=text, filters=tuple(filters), mode=mode, k=profile.window))
+    ids = sorted({doc_id for ranked in retrieval.lists.values() for doc_id, _ in ranked})
+    rows = {row.external_id: row for row in load_in_order(ids, with_products=True)}
     wanted = key_terms(needs.key_text or text, service.synonyms)
     query_terms = frozenset(analyze(service.expand(text)))
+    lexical = {doc_id for doc_id, _ in retrieval.lists.get("lexical", ())}
+    facts = {}
+    for external_id, supplier in rows.items():
+        named, _ = best_by_words([Line("product", p.name, p) for p in supplier.products], query_terms)
+        product = named.product if named else _favourable_product(supplier.products)
+        share = wanted.share(_cached_terms(named.text)) if named else 0.0
+        # Without a lexical hit the supplier has none of the words (nor their synonyms): share 0.
+        words = wanted.share(_supplier_terms(supplier)) if wanted.terms and external_id in lexical else None
+        facts[external_id] = (facts_of(supplier), product, share, words)
+    return Candidates(needs, retrieval, rows, query_terms, facts, query_language(text) if text else None)
+
+
+def rank_gathered(candidates: Candidates, profile: RankingProfile | None = None, all_fit: bool = False):
+    """``candidates`` ranked by ``profile``: fused, floored, moved by the fit signals; those that fit first."""
+    service = get_search()
+    profile = profile or service.profile
+    engine = service.engine(candidates.needs.text.strip(), profile)
+    ranking = engine.fuse(candidates.retrieval)
+    scale = _relevance_scale(profile, engine)
     readers = {name for name, weight in engine.ranking.weights.items() if weight > 0}
     thresholds = {name: value for name, value in profile.min_cosine.items() if name in readers}
     matches = []
     for hit in ranking.hits:
-        supplier = rows.get(hit.id)
+        supplier = candidates.rows.get(hit.id)
         if supplier is None:
             continue  # deleted since the index saw it
+        facts, product, share, words = candidates.facts[hit.id]
         fits = all_fit or close_in_meaning(hit.vector_scores, thresholds)
-        # Without a lexical hit the supplier has none of the words (nor their synonyms): share 0.
-        if not fits and wanted.terms and hit.lexical_score is not None:
-            fits = wanted.share(_supplier_terms(supplier)) >= profile.min_term_share
-        named, _ = best_by_words([Line("product", p.name, p) for p in supplier.products], query_terms)
-        product = named.product if named else _favourable_product(supplier.products)
-        share = wanted.share(_cached_terms(named.text)) if named else 0.0
-        signals = fit_signals(needs, facts_of(supplier), product, profile.fit, share)
+        if not fits and words is not None:
+            fits = words >= profile.min_term_share
+        signals = fit_signals(candidates.needs, facts, product, profile.fit, share)
         matches.append(SupplierMatch(supplier, hit, hit.score / scale, fits, signals, product))
     matches.sort(key=lambda m: (not m.fits, -m.score, m.supplier.external_id))
     for rank, match in enumerate(matches, start=1):
         match.rank = rank
-    return matches, ranking, query_terms
+    return matches, ranking
+
+
+def rank_candidates(needs: Needs, filters: Sequence[Filter] = (), mode: str = "hybrid", all_fit: bool = False,
+                    profile: RankingProfile | None = None):
+    """Every candidate in the window as :class:`SupplierMatch`, those that fit first, each group best first.
+
+    ``all_fit``: the filters alone decide what fits (a query that names nothing but a certificate).
+    ``profile``: rank by this profile instead of the served one (evaluation and tuning).
+    """
+    profile = profile or get_search().profile
+    candidates = gather(needs, filters, mode, profile)
+    matches, ranking = rank_gathered(candidates, profile, all_fit)
+    return matches, ranking, candidates.query_terms
 
 
 def _page(needs: Needs, filters, page: int, per_page: int, mode: str, highlight: bool,
-          all_fit: bool = False) -> MatchPage:
-    matches, ranking, terms = rank_candidates(needs, filters, mode, all_fit)
+          all_fit: bool = False, profile: RankingProfile | None = None) -> MatchPage:
+    matches, ranking, terms = rank_candidates(needs, filters, mode, all_fit, profile)
     fitting = [m for m in matches if m.fits]
     start = (page - 1) * per_page
     items = fitting[start:start + per_page]
     partial = [] if fitting else matches[:PARTIAL_SHOWN]
     shown = items + partial
     service = get_search()
-    explain(service, shown, ranking.vectors, terms, needs)
+    explain(service, shown, ranking.vectors, terms, needs)  # reasons use the served profile's fit weights
     if highlight and needs.text.strip():
         service.engine(needs.text).highlight([m.hit for m in shown], needs.text, ranking.version)
         for match in shown:
             match.highlights = match.hit.highlights
-    return MatchPage(items, len(fitting), page, per_page, needs, partial)
+    return MatchPage(items, len(fitting), page, per_page, needs, partial, (profile or service.profile).name)
 
 
 def match_text(text: str, filters: Sequence[Filter] = (), *, page: int = 1, per_page: int = 10,
@@ -193,7 +241,9 @@ def match_text(text: str, filters: Sequence[Filter] = (), *, page: int = 1, per_
     return _page(needs, filters, page, per_page, mode, highlight, all_fit=only_certificates)
 
 
-def match_request(request, *, page: int = 1, per_page: int | None = None, mode: str = "hybrid") -> MatchPage:
+def match_request(request, *, page: int = 1, per_page: int | None = None, mode: str = "hybrid",
+                  profile: RankingProfile | None = None) -> MatchPage:
     """Suppliers for a buyer request (a row or a contract record), its structured needs as fit signals."""
-    per_page = per_page or get_search().profile.suggestions
-    return _page(needs_from_request(request), (), page, per_page, mode, highlight=False)
+    profile = profile or get_search().profile
+    return _page(needs_from_request(request), (), page, per_page or profile.suggestions, mode, highlight=False,
+                 profile=profile)

@@ -66,7 +66,7 @@ def store(request: BuyerRequest, page: MatchPage) -> tuple[int, int]:
         chosen.add(match.supplier.id)
         row.rank, row.score, row.relevance = position, match.score, match.relevance
         row.lexical_score, row.vector_score = match.hit.lexical_score, match.hit.vector_score
-        row.explanation, row.matched_at = _explanation(match, partial), now
+        row.explanation, row.matched_at, row.ranked_by = _explanation(match, partial), now, page.profile or None
     kept = 0
     for supplier_id, row in existing.items():
         if supplier_id in chosen:

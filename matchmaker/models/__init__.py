@@ -3,9 +3,10 @@ from .audit import AuditEvent, record_event
 from .engagement import Introduction, Notification, SavedSupplier
 from .indexing import EmbeddingCacheEntry, SearchOutboxEntry
 from .match import Match, MatchStep
+from .ranking import RankingActivation, RankingProfileVersion
 from .request import BuyerRequest, RequestEvent
 from .supplier import Product, Supplier
 from .user import User
 
 __all__ = ["AuditEvent", "BuyerRequest", "EmbeddingCacheEntry", "Introduction", "Match", "MatchStep", "Notification",
-           "Product", "RequestEvent", "SavedSupplier", "SearchOutboxEntry", "Supplier", "User", "record_event"]
+           "Product", "RankingActivation", "RankingProfileVersion", "RequestEvent", "SavedSupplier", "SearchOutboxEntry", "Supplier", "User", "record_event"]

@@ -38,6 +38,7 @@ class Match(db.Model):
     # The matching service's reasons and score breakdown when it last ranked this pair.
     explanation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     matched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ranked_by: Mapped[str | None] = mapped_column(String(80))  # the ranking profile that placed it (its rank)
     status: Mapped[str] = mapped_column(String(16), default="suggested", index=True)
     # Why it was rejected or lost (domain.REJECT_REASONS / LOST_REASONS).
     reason: Mapped[str | None] = mapped_column(String(32))

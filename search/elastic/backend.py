@@ -10,7 +10,7 @@ changing the synonym file takes effect with the next version (a reindex).
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from functools import wraps
 
@@ -162,10 +162,11 @@ class ElasticsearchBackend:
         return self._index(version)
 
     @_reachable
-    def lexical(self, text: str, filters: Sequence[Filter], n: int, version: str | None = None):
-        """BM25 top ``n`` as (id, score) pairs, and the number of matching documents."""
+    def lexical(self, text: str, filters: Sequence[Filter], n: int, version: str | None = None,
+                boosts: Mapping[str, float] | None = None):
+        """BM25 top ``n`` as (id, score) pairs, and the number of matching documents (``boosts`` per field)."""
         index = self._require_live(version)
-        response = self.client.search(index=index, body=bodies.lexical_body(text, filters, n, self.schema))
+        response = self.client.search(index=index, body=bodies.lexical_body(text, filters, n, self.schema, boosts))
         hits = response["hits"]
         return [(hit["_id"], float(hit["sort"][0])) for hit in hits["hits"]], hits["total"]["value"]
 

@@ -15,7 +15,7 @@ backend adds them as FTS5 phrases.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -109,9 +109,11 @@ def filter_clauses(filters: Sequence[Filter], schema: IndexSchema) -> list[dict]
     return clauses
 
 
-def lexical_body(text: str, filters: Sequence[Filter], n: int, schema: IndexSchema) -> dict:
-    """BM25 over the text fields with their boosts, summed per field like the embedded backend."""
-    fields = [f"{name}^{weight:g}" for name, weight in schema.text_fields.items()]
+def lexical_body(text: str, filters: Sequence[Filter], n: int, schema: IndexSchema,
+                 boosts: Mapping[str, float] | None = None) -> dict:
+    """BM25 over the text fields with their boosts (``boosts`` or the schema's), summed per field."""
+    boosts = boosts or {}
+    fields = [f"{name}^{boosts.get(name, weight):g}" for name, weight in schema.text_fields.items()]
     return {
         "size": n,
         "track_total_hits": True,

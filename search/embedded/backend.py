@@ -20,7 +20,7 @@ import secrets
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -144,10 +144,14 @@ class EmbeddedBackend:
 
     # retrieval ----------------------------------------------------------------------------------
 
-    def lexical(self, text: str, filters: Sequence[Filter], n: int, version: str | None = None):
-        """BM25 top ``n`` as (id, score) pairs, and the number of matching documents (synonyms included)."""
+    def lexical(self, text: str, filters: Sequence[Filter], n: int, version: str | None = None,
+                boosts: Mapping[str, float] | None = None):
+        """BM25 top ``n`` as (id, score) pairs, and the number of matching documents (synonyms included).
+
+        ``boosts``: per text field, instead of the schema's (the ranking profile's field boosts).
+        """
         expansions = self.synonyms.expand(text) if self.synonyms else ()
-        return self._version(version).lexical(text, filters, n, expansions)
+        return self._version(version).lexical(text, filters, n, expansions, boosts)
 
     def knn(self, field: str, vector: np.ndarray, filters: Sequence[Filter], n: int, version: str | None = None):
         """Exact cosine top ``n`` as (id, score) pairs."""

@@ -16,7 +16,7 @@ import json
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -193,8 +193,8 @@ class Version:
         """How many documents this version holds."""
         return self.db.execute("SELECT count(*) FROM docs").fetchone()[0]
 
-    def lexical(self, text: str, filters: Sequence[Filter], n: int,
-                expansions: Sequence[str] = ()) -> tuple[list[tuple[str, float]], int]:
+    def lexical(self, text: str, filters: Sequence[Filter], n: int, expansions: Sequence[str] = (),
+                boosts: Mapping[str, float] | None = None) -> tuple[list[tuple[str, float]], int]:
         """BM25 top ``n`` for ``text`` (plus synonym ``expansions``) among docs passing ``filters``, and the total."""
         expression = match_expression(text, expansions)
         if expression is None:
@@ -202,7 +202,8 @@ class Version:
         # "+" keeps SQLite from driving FTS5 by rowid from the filter lists (one MATCH per row: 100x slower).
         where, params = filter_sql(filters, self.schema, "+fts.rowid")
         condition = "fts MATCH ?" + (f" AND {where}" if where else "")
-        weights = ", ".join(str(float(w)) for w in self.schema.text_fields.values())
+        boosts = boosts or {}
+        weights = ", ".join(str(float(boosts.get(name, w))) for name, w in self.schema.text_fields.items())
         rows = self.db.execute(
             f"SELECT docs.id, bm25(fts, {weights}) AS rank FROM fts JOIN docs ON docs.rowid = fts.rowid "
             f"WHERE {condition} ORDER BY rank, docs.id LIMIT ?", (expression, *params, n)).fetchall()
