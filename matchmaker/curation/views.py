@@ -21,11 +21,14 @@ from ..models.match import curated_order
 from ..paging import page_number, paginate
 from ..rfq import introductions as intro_service
 from ..rfq import service as rfq_service
-from . import decisions, pipeline, queue
+from . import decisions, pipeline, queue, why
 from .forms import StageForm, reject_choices
 
 bp = Blueprint("work", __name__)
 staff_only = roles_required("specialist", "admin")
+# The match card (templates/work/_match.html) words its "Why here" line and fit signals with these.
+bp.add_app_template_filter(why.why_here)
+bp.add_app_template_filter(why.signal_label)
 SEARCH_SHOWN = 10
 
 

@@ -73,3 +73,17 @@ def line(title: str, labels: Sequence[str], values: Sequence[float | None], seri
     chart.x_labels = list(labels)
     chart.add(series, list(values))
     return _render(chart, title)
+
+
+SCORE_TICKS = [0, 0.2, 0.4, 0.6, 0.8, 1]
+
+
+def scores(title: str, labels: Sequence[str], series: Mapping[str, Sequence[float | None]]) -> Markup:
+    """Scores between 0 and 1 over time, a line per series; missing months are gaps."""
+    # A fixed 0-1 axis, so a month's dip looks as large as it is and two charts compare at a glance.
+    chart = pygal.Line(**_config(300, x_label_rotation=30, allow_interruptions=True, dots_size=4, range=(0, 1)))
+    chart.x_labels = list(labels)
+    chart.y_labels = SCORE_TICKS
+    for name, values in series.items():
+        chart.add(name, list(values))
+    return _render(chart, title)

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from ..auth.access import roles_required
 from ..i18n import industry_label, label
+from ..matching.registry import live_name
 from . import charts, stats
 
 bp = Blueprint("dashboard", __name__)
@@ -15,7 +16,8 @@ TOP = 10  # industries and regions shown
 @bp.route("/")
 @roles_required("specialist", "admin")
 def index():
-    """Requests by status, time to shortlist, introductions and wins by industry, region and month, ranking quality."""
+    """Requests by status, time to shortlist, introductions and wins by industry, region and month, ranking quality
+    (overall, by month and by profile) and the ranking profiles activated."""
     by_status = {label("request_status", status): count for status, count in stats.requests_by_status().items()}
     times = stats.time_to_shortlist()
     outcomes = stats.outcomes()
@@ -41,5 +43,12 @@ def index():
             figures[name] = charts.grouped(title, shown, {intro: [data.introductions[k] for k in keys],
                                                           won: [data.wins[k] for k in keys]})
     tables["month"] = [(m, month.introductions[m], month.wins[m]) for m in months]
+    quality = stats.ranking_quality()
+    if quality.by_month:
+        by_month = [quality.by_month.get(m) for m in months]
+        figures["quality"] = charts.scores(_("Ranking quality by month"), months, {
+            "nDCG@10": [s.ndcg if s else None for s in by_month],
+            "recall@10": [s.recall if s else None for s in by_month]})
     return render_template("dashboard/index.html", figures=figures, by_status=by_status, times=times,
-                           tables=tables, quality=stats.ranking_quality(), months=months)
+                           tables=tables, quality=quality, months=months, live_profile=live_name(),
+                           activations=stats.activations())
