@@ -12,7 +12,7 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
 TORCH  ?= torch==2.13.0
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup serve test test-postgres browser demo-data clean translations translations-extract
+.PHONY: help run setup serve test test-postgres browser demo-data clean translations translations-extract bench-relevance
 
 # Interface translations: the .po files are the source, the .mo files are built (never committed).
 PO_FILES := $(wildcard matchmaker/translations/*/LC_MESSAGES/messages.po)
@@ -65,6 +65,9 @@ test-postgres: $(VENV)/.installed-dev browser $(MO_FILES) ## run every test on S
 
 browser: ## make sure Debian's chromium is there for the browser tests
 	@command -v chromium >/dev/null 2>&1 || scripts/install-chromium
+
+bench-relevance: $(VENV)/.installed-dev ## measure the served ranking on every benchmark through `matchmaker eval` (bench/results/served.*)
+	$(BIN)/python bench/served.py
 
 demo-data: $(VENV)/.installed ## regenerate data/demo/ (deterministic)
 	$(BIN)/matchmaker demo generate

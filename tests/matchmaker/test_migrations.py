@@ -10,7 +10,8 @@ from matchmaker.extensions import db as _db
 from tests.conftest import reset_database
 
 TABLES = {"suppliers", "products", "buyer_requests", "matches", "users", "audit_events", "embedding_cache",
-          "search_outbox", "request_events", "saved_suppliers", "introductions", "notifications", "match_steps"}
+          "search_outbox", "request_events", "saved_suppliers", "introductions", "notifications", "match_steps",
+          "ranking_profiles", "ranking_activations"}
 
 
 def test_upgrade_from_empty_database_matches_the_models(app):

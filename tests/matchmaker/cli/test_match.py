@@ -79,7 +79,7 @@ def test_search_json_has_explanations_and_nonsense_says_nothing_fits(runner, ind
     assert first["external_id"] == indexed["harness"].external_id and first["fits"] is True
     assert first["explanation"]["matched"]["text"] == "자동차 와이어 하네스"
     assert "wire harness" in first["explanation"]["matched"]["english"]
-    assert set(first["vectors"]) <= {"minilm", "usem3"} and "fit" in first
+    assert set(first["vectors"]) <= {"minilm", "usem3", "e5"} and "fit" in first
     nonsense = runner.invoke(args=["search", "xqzv blorf"])
     assert nonsense.exit_code == 0 and "No supplier fits 'xqzv blorf'; closest partial matches:" in nonsense.output
 

@@ -115,3 +115,14 @@ def test_korean_particles_agree_with_the_word(word, particle):
 
 def test_final_consonant():
     assert has_final_consonant("공장") and not has_final_consonant("기계")
+
+
+def test_the_shipped_e5_vectors_cover_every_demo_profile_text(suppliers):
+    import numpy as np
+
+    from matchmaker.demo.embeddings import seed_path, texts_for
+    with np.load(seed_path("e5")) as seed:
+        keys = {key.decode() for key in seed["keys"]}
+        assert seed["vectors"].shape == (len(keys), 384)
+    assert keys == set(texts_for("e5", suppliers)), \
+        "data/demo/embeddings-e5.npz is stale: run 'matchmaker demo load' then 'matchmaker demo embed'"
