@@ -84,14 +84,22 @@ def instance_for(name: str, suppliers: Path, fresh: bool) -> tuple[Path, dict]:
 
 
 def peers(suppliers_path: Path, requests: list[dict], qrels, encoders: list[str]) -> dict[str, dict]:
-    """bm25s and each encoder alone over every profile, scored like eval (nDCG@10, Recall@10/50, MRR)."""
+    """bm25s and each English-only encoder alone over every profile, scored like eval.
+
+    A multilingual encoder alone over every profile is eval's ``vector:<id>``
+    already (it embeds every profile; the search is exact), so only encoders
+    the index keeps off some profiles (MiniLM) get a peer of their own.
+    """
     from indexers.documents import embedding_text, request_text
     from search.encoders import make_encoder
+    from search.ranking import ENGLISH_ONLY
     suppliers = read_jsonl(suppliers_path)
     out = {"peer: bm25s": _metrics(bm25s_peer(suppliers, requests, depth=50), qrels)}
     texts = [embedding_text(s) for s in suppliers]
     for name in encoders:
         encoder = make_encoder(name)
+        if encoder.id not in ENGLISH_ONLY:
+            continue
         docs = encoder.encode(texts)
         queries = encoder.encode_queries([request_text(r) for r in requests])
         order = (-(queries @ docs.T)).argsort(axis=1)[:, :50]
