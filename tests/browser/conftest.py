@@ -15,7 +15,9 @@ from werkzeug.serving import make_server
 
 from matchmaker.cli.users import create_user
 from matchmaker.dataio.importer import import_requests, import_suppliers
+from matchmaker.demo.embeddings import seed_cache
 from matchmaker.extensions import db as _db
+from matchmaker.search_service import embedding_cache, get_search
 from tests.conftest import PASSWORD, make_app
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
@@ -32,6 +34,9 @@ def live_server(tmp_path):
         import_suppliers((DEMO / "suppliers.jsonl").read_bytes().splitlines()[:120])
         for role in ("buyer", "specialist", "admin"):
             create_user(f"{role}@example.com", PASSWORD, role)
+        # multilingual-e5's vectors of the demo profiles ship with the code, as for `make run`
+        # (the model made them; embedding 120 profiles anew would add 20 s to every browser test).
+        seed_cache(get_search().encoders, embedding_cache())
         result = app.test_cli_runner().invoke(args=["reindex"])  # the real index, real encoders
         assert result.exit_code == 0, result.output
         # After the index: importing requests matches them, as on a running instance.

@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from matchmaker.demo.embeddings import seed_cache
+from matchmaker.search_service import embedding_cache, get_search
+
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
 REQUESTS = 16
 PER_REQUEST = 8  # judged suppliers kept per request: the best graded first
@@ -40,6 +43,8 @@ def fixed_set(tmp_path, runner):
         files[name].write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     result = runner.invoke(args=["import", "suppliers", str(files["suppliers"])])
     assert result.exit_code == 0, result.output
+    with runner.app.app_context():  # e5's vectors of these demo profiles ship with the code (demo/embeddings.py)
+        seed_cache(get_search().encoders, embedding_cache())
     assert runner.invoke(args=["reindex"]).exit_code == 0
     return files
 
