@@ -81,6 +81,14 @@ def test_lexical_field_boosts_rank_name_matches_first(live):
     assert ids(search(live, text="daesung", mode="lexical"))[0] == "s4"
 
 
+def test_the_ranking_profile_can_boost_fields_at_query_time(live):
+    # The same doc pair as above: a heavier description boost turns the order round, with no reindex.
+    live.bulk_index([Document("s5", {"name": "Other", "description": "former daesung partner daesung"})])
+    assert ids(search(live, text="daesung", mode="lexical"))[0] == "s4"
+    boosted, _ = live.lexical("daesung", (), 5, boosts={"name": 0.1, "description": 10.0})
+    assert [doc_id for doc_id, _ in boosted][0] == "s5"
+
+
 def test_korean_query_finds_words_inside_longer_korean_words(live):
     assert ids(search(live, text="공장", mode="lexical")) == ["s1"]  # from 스마트공장을
     assert ids(search(live, text="브레이크", mode="lexical")) == ["s1"]

@@ -50,6 +50,11 @@ def test_lexical_body_boosts_filters_and_tie_break():
     assert body["sort"] == [{"_score": "desc"}, {"id": "asc"}]
 
 
+def test_lexical_body_takes_the_profiles_field_boosts():
+    body = bodies.lexical_body("brake", (), 5, SCHEMA, boosts={"name": 0.5, "description": 4.0})
+    assert body["query"]["bool"]["must"][0]["multi_match"]["fields"] == ["name^0.5", "products^2", "description^4"]
+
+
 def test_knn_body_puts_filters_inside_the_knn_clause():
     body = bodies.knn_body("vec", np.arange(8), (Filter.terms("certifications", ["ISO 9001", "UL"]),), 10, SCHEMA)
     knn = body["knn"]

@@ -27,3 +27,20 @@ def test_malformed_profiles_are_refused(data, message):
 def test_a_missing_profile_is_a_clear_error():
     with pytest.raises(ProfileError, match="no ranking profile 'nope'"):
         load_profile("nope")
+
+
+def test_language_weights_and_boosts_read_back_from_toml():
+    import tomllib
+
+    from matchmaker.matching.profile import ProfileError, load_profile, parse_profile, profile_toml
+    served = load_profile()
+    assert served.weights_for("ko")["minilm"] == 0.0 and served.weights_for("en")["minilm"] > 0
+    assert served.weights_for("other") != served.weights_for("en")
+    again = parse_profile(tomllib.loads(profile_toml(served)), served.name)
+    assert again == served
+    with pytest.raises(ProfileError, match="unknown language group"):
+        parse_profile({"fusion": {"language_weights": {"fr": {"lexical": 1}}}}, "bad")
+    with pytest.raises(ProfileError, match="unknown field"):
+        parse_profile({"lexical": {"boosts": {"title": 2}}}, "bad")
+    with pytest.raises(ProfileError, match="numbers >= 0"):
+        parse_profile({"lexical": {"boosts": {"name": -1}}}, "bad")
