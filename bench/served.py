@@ -28,8 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from relevance import DATA, DEMO, bm25s_peer, read_jsonl, score  # noqa: E402
-from search.metrics import reciprocal_rank, recall  # noqa: E402
+from relevance import DATA, DEMO, bm25s_peer, read_jsonl  # noqa: E402
 
 SCRATCH = ROOT / "bench" / ".scratch" / "instances"
 RESULTS = ROOT / "bench" / "results"
@@ -109,11 +108,9 @@ def peers(suppliers_path: Path, requests: list[dict], qrels, encoders: list[str]
 
 
 def _metrics(runs, qrels) -> dict:
-    ids = [q for q in runs if q in qrels]
-    base = score(runs, qrels)
-    return {"ndcg@10": base["ndcg@10"], "recall@10": base["recall@10"],
-            "recall@50": round(sum(recall(runs[q], qrels[q], 50) for q in ids) / len(ids), 4),
-            "mrr": round(sum(reciprocal_rank(runs[q], qrels[q]) for q in ids) / len(ids), 4)}
+    """The peers' runs scored by the same code as ``matchmaker eval`` (judged requests only)."""
+    from matchmaker.evaluation import score_run
+    return score_run({q: run for q, run in runs.items() if q in qrels}, qrels, 10)[0]
 
 
 def main() -> None:

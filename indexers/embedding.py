@@ -28,6 +28,11 @@ class EmbedCounts:
         self.from_cache += other.from_cache
 
 
+def encoder_text(encoder_id: str, text: str) -> str | None:
+    """What ``encoder_id`` embeds of a record's embedding text (None: it cannot read it)."""
+    return text_for(encoder_id, text) if covers(encoder_id, text) else None
+
+
 def embed_records(records: Sequence[Mapping[str, Any]], encoders: Mapping[str, Encoder],
                   cache: EmbeddingCache | None = None, *, use_cache: bool = True) -> tuple[list[dict], EmbedCounts]:
     """One ``{encoder id: vector}`` per record, embedding only what the cache does not hold.
@@ -40,7 +45,7 @@ def embed_records(records: Sequence[Mapping[str, Any]], encoders: Mapping[str, E
     vectors: list[dict] = [{} for _ in records]
     counts = EmbedCounts()
     for name, encoder in encoders.items():
-        wanted = {i: text_for(name, texts[i]) for i in range(len(texts)) if covers(name, texts[i])}
+        wanted = {i: text for i in range(len(texts)) if (text := encoder_text(name, texts[i])) is not None}
         keys = {i: text_key(text) for i, text in wanted.items()}
         cached = cache.get_many(encoder.cache_key, list(keys.values())) if cache and use_cache else {}
         missing = sorted({keys[i]: text for i, text in wanted.items() if keys[i] not in cached}.items(),

