@@ -28,6 +28,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_template_helpers(app)
     register_commands(app)
     register_warmup(app)
+    register_proxies(app)
     return app
 
 
@@ -97,6 +98,15 @@ def register_warmup(app: Flask) -> None:
     from .warmup import init_app
 
     init_app(app)
+
+
+def register_proxies(app: Flask) -> None:
+    """Trust the X-Forwarded-* headers of ``TRUSTED_PROXIES`` reverse proxies (client address, https, host)."""
+    count = app.config.get("TRUSTED_PROXIES", 0)
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def register_commands(app: Flask) -> None:

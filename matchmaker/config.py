@@ -14,7 +14,8 @@ Every variable has a safe default for a single development machine:
 | MATCHMAKER_EMBEDDING_MODEL     | ``all-MiniLM-L6-v2,usem3,e5`` (comma list)|
 | MATCHMAKER_SECURE_COOKIES      | ``1`` in production, else ``0``           |
 | MATCHMAKER_RANKING_PROFILE     | ``default`` (matching/profiles/NAME.toml) |
-| MATCHMAKER_WARM_UP             | ``0`` (``make serve`` sets ``1``)         |
+| MATCHMAKER_WARM_UP             | ``0`` (gunicorn.conf.py sets ``1``)       |
+| MATCHMAKER_TRUSTED_PROXIES     | ``0``; behind nginx or a load balancer: 1 |
 | MATCHMAKER_BASE_URL            | ``http://127.0.0.1:5000`` (links in mail) |
 | MATCHMAKER_MAIL_SERVER         | unset: development writes e-mails to      |
 |                                | ``instance/mail/``, production sends none |
@@ -99,6 +100,8 @@ def load_settings(environ: Mapping[str, str] | None = None,
         "SEARCH_SYNC": True,  # live index sync after every commit that changes suppliers
         # Load the search models in a background thread when the app is created (servers only).
         "WARM_UP": _flag(env.get("MATCHMAKER_WARM_UP", "0")),
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host to trust (ProxyFix).
+        "TRUSTED_PROXIES": _proxy_count(env),
         "BASE_URL": env.get("MATCHMAKER_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         # A request without a published shortlist after this long counts as waiting in the queue.
         "QUEUE_WAITING_HOURS": _positive_int(env, "MATCHMAKER_QUEUE_WAITING_HOURS", 48),
@@ -118,6 +121,14 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
         return default
     if not raw.isdigit() or not 0 < int(raw) < 100_000:
         raise ConfigError(f"{name} must be a whole number of hours between 1 and 99999, not {raw!r}")
+    return int(raw)
+
+
+def _proxy_count(env: Mapping[str, str]) -> int:
+    raw = env.get("MATCHMAKER_TRUSTED_PROXIES", "").strip() or "0"
+    if not raw.isdigit() or int(raw) > 5:
+        raise ConfigError(f"MATCHMAKER_TRUSTED_PROXIES must be the number of proxies in front of the app "
+                          f"(0 to 5), not {raw!r}")
     return int(raw)
 
 

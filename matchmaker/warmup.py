@@ -1,7 +1,7 @@
 """Loading the search models in the background as soon as a server starts, and telling when it is ready.
 
 A model takes 15–25 s to load on a small machine. A server started with
-``WARM_UP`` (``MATCHMAKER_WARM_UP=1``; ``make serve`` sets it) loads them in a
+``WARM_UP`` (``MATCHMAKER_WARM_UP=1``; the gunicorn configuration sets it) loads them in a
 daemon thread right after the app is created, never at import; meanwhile
 searches answer from the words alone (:func:`is_ready`), so the first visitor
 never waits on a blank page, and ``/health`` says when meaning-based search is

@@ -7,6 +7,7 @@ a dot product is the cosine similarity.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import threading
 from collections import OrderedDict
@@ -18,6 +19,7 @@ import numpy as np
 MINILM = "all-MiniLM-L6-v2"
 USE_M3 = "usem3"
 E5 = "e5"
+HASHING = "hashing"
 QUERY_CACHE_SIZE = 2048
 
 
@@ -188,13 +190,47 @@ class E5Encoder(_LazyEncoder):
         return normalize_rows(self.model.query(texts))
 
 
+class HashingEncoder:
+    """A model-free encoder: the analyzed terms of a text hashed into a fixed number of dimensions.
+
+    Deterministic, instant and dependency-free: for tests whose subject is not
+    search quality, and for trying the app on a machine without the models
+    (``MATCHMAKER_EMBEDDING_MODEL=hashing``). Its cosine is a bag-of-words
+    overlap, so it adds nothing a real encoder would; never serve it.
+    """
+
+    id = HASHING
+    dimensions = 256
+    cache_key = f"hashing-{dimensions}-v1"
+    loaded = True
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        from .analysis import analyze
+
+        matrix = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for term in analyze(text):
+                digest = hashlib.blake2b(term.encode(), digest_size=8).digest()
+                value = int.from_bytes(digest, "little")
+                matrix[row, value % self.dimensions] += 1.0 if value >> 63 else -1.0
+        return normalize_rows(matrix)
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self.encode(texts)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return self.encode([text])[0]
+
+
 def _field_name(model: str) -> str:
     return "".join(c if c.isalnum() else "_" for c in os.path.basename(model.rstrip("/")).lower())[:40]
 
 
 @functools.cache
 def make_encoder(name: str) -> Encoder:
-    """The process-wide encoder for a configuration name: ``usem3``, ``e5``, or a sentence-transformers name or path.
+    """The process-wide encoder for a configuration name.
+
+    ``usem3``, ``e5``, ``hashing`` (no model: tests), or a sentence-transformers name or path.
 
     One instance per name, so a model loads once per process however many apps use it.
     """
@@ -202,4 +238,6 @@ def make_encoder(name: str) -> Encoder:
         return UseEncoder()
     if name == E5:
         return E5Encoder()
+    if name == HASHING:
+        return HashingEncoder()
     return SentenceTransformerEncoder(name)

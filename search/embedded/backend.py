@@ -9,6 +9,11 @@ A new version is built in its own folder while readers keep using the live
 one; promoting it is one rename of the pointer file, so a crash leaves either
 the old pointer or the new one, never a half-written live index.
 
+Long-lived processes (web workers) keep the live version open and notice a
+new one on their next call: the old version is closed (its connections and
+matrices released) as soon as the last search still using it finishes. Any
+other version is open only while a call uses it.
+
 With ``synonyms``, lexical queries are expanded at query time only (documents
 are indexed as written, so switching synonyms needs no rebuild); see
 :func:`search.embedded.version.match_expression` for how expansions score.
@@ -20,7 +25,9 @@ import secrets
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -44,6 +51,8 @@ class EmbeddedBackend:
         self.schema = schema
         self.synonyms = synonyms
         self._open: dict[str, store.Version] = {}
+        self._users: Counter[str] = Counter()  # calls using each open version right now
+        self._live: str | None = None  # the live version as this process last saw it
         self._lock = threading.Lock()
 
     # versions -----------------------------------------------------------------------------------
@@ -67,8 +76,8 @@ class EmbeddedBackend:
         infos = []
         for path in sorted(self._versions_dir.iterdir()):
             if (path / store.FILE).exists():
-                opened = self._version(path.name)
-                infos.append(VersionInfo(path.name, path.name == live, opened.count(), opened.promoted()))
+                with self._using(path.name) as opened:
+                    infos.append(VersionInfo(path.name, path.name == live, opened.count(), opened.promoted()))
         return infos
 
     def live_version(self) -> str | None:
@@ -82,7 +91,8 @@ class EmbeddedBackend:
         """Point the live pointer at ``version`` in one atomic rename."""
         if not (self._versions_dir / version / store.FILE).exists():
             raise BackendError(f"no index version {version!r}")
-        self._version(version).mark_promoted()
+        with self._using(version) as opened:
+            opened.mark_promoted()
         fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".live-")
         with os.fdopen(fd, "w") as handle:
             handle.write(version)
@@ -95,45 +105,70 @@ class EmbeddedBackend:
         if version == self.live_version():
             raise BackendError(f"{version} is live; promote another version before dropping it")
         with self._lock:
-            opened = self._open.pop(version, None)
+            opened = self._open.pop(version, None) if not self._users[version] else None
         if opened:
             opened.close()
         shutil.rmtree(self._versions_dir / version, ignore_errors=True)
 
-    def _version(self, name: str | None) -> store.Version:
-        name = name or self.live_version()
+    @contextmanager
+    def _using(self, name: str | None = None) -> Iterator[store.Version]:
+        """The open version ``name`` (the live one by default) for the length of one call."""
+        live = self.live_version()
+        name = name or live
         if name is None:
             raise BackendError(NOT_BUILT)
         with self._lock:
+            if live != self._live:
+                self._live = live
+                self._close_idle()  # the version that was live until now, if no call still uses it
             opened = self._open.get(name)
             if opened is None:
                 if not (self._versions_dir / name / store.FILE).exists():
                     raise BackendError(f"no index version {name!r}")
                 opened = self._open[name] = store.Version(self._versions_dir / name)
-        return opened
+            self._users[name] += 1
+        try:
+            yield opened
+        finally:
+            with self._lock:
+                self._users[name] -= 1
+                self._close_idle()
+
+    def _close_idle(self) -> None:
+        """Close every open version but the live one that no call is using (holding ``_lock``)."""
+        for name in [n for n in self._open if n != self._live and not self._users[n]]:
+            self._open.pop(name).close()
+            del self._users[name]
+
+    def open_versions(self) -> list[str]:
+        """The versions this process holds open (the live one, and any a call is using now)."""
+        with self._lock:
+            return sorted(self._open)
 
     # documents ----------------------------------------------------------------------------------
 
     def bulk_index(self, docs: Iterable[Document], version: str | None = None, batch_size: int = 500) -> int:
         """Add or replace documents in ``version`` (the live one by default), in batches."""
-        target = self._version(version)
         total, batch = 0, []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= batch_size:
+        with self._using(version) as target:
+            for doc in docs:
+                batch.append(doc)
+                if len(batch) >= batch_size:
+                    total += target.write(batch)
+                    batch = []
+            if batch:
                 total += target.write(batch)
-                batch = []
-        if batch:
-            total += target.write(batch)
         return total
 
     def delete(self, ids: Iterable[str], version: str | None = None) -> int:
         """Remove documents by id."""
-        return self._version(version).delete(ids)
+        with self._using(version) as opened:
+            return opened.delete(ids)
 
     def count(self, version: str | None = None) -> int:
         """How many documents ``version`` (the live one by default) holds."""
-        return self._version(version).count()
+        with self._using(version) as opened:
+            return opened.count()
 
     def health(self) -> dict:
         """Whether a live version exists and what it holds."""
@@ -151,19 +186,23 @@ class EmbeddedBackend:
         ``boosts``: per text field, instead of the schema's (the ranking profile's field boosts).
         """
         expansions = self.synonyms.expand(text) if self.synonyms else ()
-        return self._version(version).lexical(text, filters, n, expansions, boosts)
+        with self._using(version) as opened:
+            return opened.lexical(text, filters, n, expansions, boosts)
 
     def knn(self, field: str, vector: np.ndarray, filters: Sequence[Filter], n: int, version: str | None = None):
         """Exact cosine top ``n`` as (id, score) pairs."""
-        return self._version(version).knn(field, vector, filters, n)
+        with self._using(version) as opened:
+            return opened.knn(field, vector, filters, n)
 
     def covered(self, field: str, ids: Sequence[str], version: str | None = None) -> set[str]:
         """Which of ``ids`` have a vector in ``field``."""
-        return self._version(version).covered(field, ids)
+        with self._using(version) as opened:
+            return opened.covered(field, ids)
 
     def sources(self, ids: Sequence[str], version: str | None = None) -> dict[str, dict[str, str]]:
         """Stored text fields by id, for highlighting."""
-        return self._version(version).sources(ids)
+        with self._using(version) as opened:
+            return opened.sources(ids)
 
     def close(self) -> None:
         """Close open versions."""
@@ -171,3 +210,4 @@ class EmbeddedBackend:
             for opened in self._open.values():
                 opened.close()
             self._open.clear()
+            self._users.clear()

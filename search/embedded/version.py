@@ -104,12 +104,21 @@ def match_expression(text: str, expansions: Sequence[str] = ()) -> str | None:
 
 
 class Version:
-    """Reads and writes one version; safe to share between threads (a connection per thread)."""
+    """Reads and writes one version; safe to share between threads (a connection per thread).
+
+    Each thread gets one connection, reused for every later call. A thread that
+    has ended leaves its connection behind (a request thread of a development
+    server, say): the next new thread closes those, so open files follow the
+    live threads rather than every thread that ever searched. :meth:`close`
+    closes every connection, whichever thread opened it.
+    """
 
     def __init__(self, path: Path):
         self.path = path
         self.name = path.name
         self._local = threading.local()
+        self._connections: dict[threading.Thread, sqlite3.Connection] = {}
+        self._connections_lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._matrices: dict[str, tuple[int, np.ndarray, np.ndarray]] = {}
         # Rowids passing a set of filters, by (filters, generation): one search asks once per encoder.
@@ -124,10 +133,20 @@ class Version:
         """This thread's connection (WAL: readers never wait for the writer)."""
         connection = getattr(self._local, "connection", None)
         if connection is None:
-            connection = sqlite3.connect(self.path / FILE, timeout=30)
+            # Shared only so close() can close it from another thread; only its own thread uses it.
+            connection = sqlite3.connect(self.path / FILE, timeout=30, check_same_thread=False)
             connection.execute("PRAGMA busy_timeout=30000")
+            with self._connections_lock:
+                for thread in [t for t in self._connections if not t.is_alive()]:
+                    self._connections.pop(thread).close()
+                self._connections[threading.current_thread()] = connection
             self._local.connection = connection
         return connection
+
+    def connections(self) -> int:
+        """How many connections this version holds open (one per thread that used it and may again)."""
+        with self._connections_lock:
+            return len(self._connections)
 
     def generation(self) -> int:
         """A counter that moves on every write, so caches know when to reload."""
@@ -282,11 +301,14 @@ class Version:
         return {doc_id: json.loads(source) for doc_id, source in rows}
 
     def close(self) -> None:
-        """Close this thread's connection."""
-        connection = getattr(self._local, "connection", None)
-        if connection is not None:
+        """Close every thread's connection and drop the cached matrices (the version may be opened again)."""
+        with self._connections_lock:
+            connections, self._connections = list(self._connections.values()), {}
+            self._local = threading.local()
+        for connection in connections:
             connection.close()
-            self._local.connection = None
+        self._matrices.clear()
+        self._allowed.clear()
 
 
 def _normalized(vector) -> np.ndarray:

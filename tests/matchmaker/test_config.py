@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from matchmaker import create_app
+from matchmaker.auth.access import public
 from matchmaker.config import ConfigError, load_settings, normalize_database_url, resolve_secret_key
 
 
@@ -106,3 +107,27 @@ def test_ranking_profile_is_checked_when_the_app_is_created(tmp_path):
     assert load_settings({"MATCHMAKER_INSTANCE_PATH": str(tmp_path)})["RANKING_PROFILE"] == "default"
     with pytest.raises(ConfigError, match="no ranking profile 'nope'"):
         load_settings({"MATCHMAKER_INSTANCE_PATH": str(tmp_path), "MATCHMAKER_RANKING_PROFILE": "nope"})
+
+
+@pytest.mark.parametrize("value", ["-1", "6", "two"])
+def test_trusted_proxies_must_be_a_small_count(value):
+    with pytest.raises(ConfigError, match="MATCHMAKER_TRUSTED_PROXIES"):
+        load_settings({"MATCHMAKER_TRUSTED_PROXIES": value})
+
+
+def test_behind_a_trusted_proxy_the_app_sees_the_client_and_https(tmp_path):
+    def seen(proxies):
+        app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "k" * 32, "TRUSTED_PROXIES": proxies,
+                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+
+        @app.route("/_seen")
+        @public
+        def _seen():
+            from flask import request
+            return f"{request.remote_addr} {request.scheme} {request.host}"
+        headers = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https",
+                   "X-Forwarded-Host": "matchmaker.example"}
+        return app.test_client().get("/_seen", headers=headers, environ_base={"REMOTE_ADDR": "10.0.0.2"}).text
+
+    assert seen(1) == "203.0.113.7 https matchmaker.example"
+    assert seen(0) == "10.0.0.2 http localhost"  # without a proxy the headers are anyone's to forge

