@@ -10,20 +10,28 @@ from indexers.build import rollback as rollback_version
 
 from .dataio.exporter import iter_suppliers
 from .extensions import db
+from .locks import job_lock
 from .models import SearchOutboxEntry, Supplier
 from .models._columns import as_utc, utcnow
 from .search_service import embedding_cache, get_search
 from .search_sync import apply_or_enqueue, drain_outbox
 
-LOCK_FILE = "reindex.lock"
+LOCK = "reindex"  # one reindex at a time across every host sharing the database (matchmaker/locks.py)
 
 
 def run_reindex(*, full: bool = False, batch_size: int = 256, keep: int = 2, rollback: bool = False,
                 if_missing: bool = False, progress: Callable[[int, int], None] | None = None) -> dict:
-    """The work behind ``matchmaker reindex`` (call it holding the job lock); returns the summary.
+    """The work behind ``matchmaker reindex``, holding the reindex lock; returns the summary.
 
-    ``progress(done, total)`` is called after each loaded batch.
+    Raises :class:`~matchmaker.locks.LockHeld` at once when another run, on any
+    host, holds the lock. ``progress(done, total)`` is called after each loaded batch.
     """
+    with job_lock(LOCK):
+        return _run(full=full, batch_size=batch_size, keep=keep, rollback=rollback, if_missing=if_missing,
+                    progress=progress)
+
+
+def _run(*, full, batch_size, keep, rollback, if_missing, progress) -> dict:
     service = get_search()
     backend = service.backend
     if rollback:

@@ -5,16 +5,14 @@ import json
 import sys
 import time
 from contextlib import contextmanager
-from pathlib import Path
 
 import click
-from flask import current_app
 
-from indexers.lock import JobLock, LockHeld
 from search.backend import BackendError
 from search.documents import MODES
 
-from ..reindex_job import LOCK_FILE, run_reindex
+from ..locks import LockHeld
+from ..reindex_job import run_reindex
 from ..display import display_name, name_pair
 from ..matching.service import match_text
 from ..matching.suggestions import existing_request_ids, open_request_ids, stored_matches, suggest_for_ids
@@ -78,13 +76,13 @@ def reindex_command(full: bool, batch_size: int, keep: int, rollback: bool, if_m
     Only profiles whose text changed are embedded again (the embedding cache
     has the rest). The new version is verified (document count, a probe
     query) before the swap; on any failure the live index is left as it was.
-    A second run while one is going exits at once with code 75.
+    A second run while one is going, on this host or any other sharing the
+    database, exits at once with code 75.
     """
     try:
-        with JobLock(Path(current_app.instance_path) / LOCK_FILE):
-            with progress_bar() as progress:
-                summary = run_reindex(full=full, batch_size=batch_size, keep=keep, rollback=rollback,
-                                      if_missing=if_missing, progress=progress)
+        with progress_bar() as progress:
+            summary = run_reindex(full=full, batch_size=batch_size, keep=keep, rollback=rollback,
+                                  if_missing=if_missing, progress=progress)
     except LockHeld as exc:
         click.echo(f"Error: {exc}; try again later.", err=True)
         sys.exit(EXIT_LOCKED)

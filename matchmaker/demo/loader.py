@@ -9,7 +9,6 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import func, select
 
-from indexers.lock import JobLock
 
 from .. import PROJECT_ROOT
 from ..accounts import create_user, new_password
@@ -113,11 +112,10 @@ def _seed_embeddings(data_dir: Path) -> int:
 
 
 def build_index_if_missing(progress=None) -> str:
-    """Build the search index unless a live one exists (holding the reindex lock); return its summary."""
-    from ..reindex_job import LOCK_FILE, run_reindex  # the job imports the search service, loaded late
+    """Build the search index unless a live one exists (the job holds its lock); return its summary."""
+    from ..reindex_job import run_reindex  # the job imports the search service, loaded late
 
-    with JobLock(Path(current_app.instance_path) / LOCK_FILE):
-        return run_reindex(if_missing=True, progress=progress)["message"]
+    return run_reindex(if_missing=True, progress=progress)["message"]
 
 
 def _give_requests_to_demo_buyer() -> None:
