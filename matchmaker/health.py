@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from .auth.access import public
+from .search_sync import outbox_status
 from .warmup import status
 
 bp = Blueprint("health", __name__)
@@ -13,6 +16,10 @@ bp = Blueprint("health", __name__)
 @public
 def health():
     """200 with ``"status": "ready"`` once models are loaded and the index is readable, else 503 and why.
+
+    ``outbox``: index changes waiting to be applied (how many, for how many
+    suppliers, the oldest's age in seconds); a growing queue does not make a
+    server unready (its searches still answer), but monitoring should alert on it.
 
     ``starting``: the background warm-up is loading models; ``cold``: no warm-up
     was asked for and no search has loaded them yet; ``degraded``: no readable
@@ -39,5 +46,10 @@ def health():
         state = "degraded"
     else:  # without a warm-up the models load on the first search: until then say so
         state = "cold" if cold else "ready"
-    body = {"status": state, "models": models, "search": search}
+    try:
+        outbox = outbox_status()
+    except SQLAlchemyError as exc:
+        current_app.logger.warning("health: outbox unreadable: %s", exc)
+        outbox = {"status": "unavailable"}
+    body = {"status": state, "models": models, "search": search, "outbox": outbox}
     return jsonify(body), 200 if state == "ready" else 503

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask import Flask, current_app
-from sqlalchemy import delete, event, insert, inspect, select
+from sqlalchemy import delete, event, func, insert, inspect, select
 from sqlalchemy.orm import Session, selectinload
 
 from indexers.documents import supplier_document
@@ -21,6 +21,7 @@ from indexers.embedding import embed_records
 from .dataio.exporter import index_record
 from .extensions import db
 from .models import Product, SearchOutboxEntry, Supplier
+from .models._columns import as_utc, utcnow
 from .search_service import embedding_cache, get_search
 
 CHANGES = "matchmaker.search_changes"  # session.info key: {external_id: "upsert" | "delete"}
@@ -116,6 +117,16 @@ def drain_outbox() -> tuple[int, int]:
     with db.engine.begin() as connection:
         connection.execute(delete(table).where(table.c.id.in_(ids)))
     return len(latest), 0
+
+
+def outbox_status() -> dict:
+    """How many changes wait in the outbox, for how many suppliers, and the age of the oldest in seconds."""
+    table = SearchOutboxEntry.__table__
+    with db.engine.connect() as connection:
+        queued, suppliers, oldest = connection.execute(select(
+            func.count(), func.count(table.c.supplier_external_id.distinct()), func.min(table.c.created_at))).one()
+    age = round((utcnow() - as_utc(oldest)).total_seconds(), 1) if oldest is not None else None
+    return {"queued": queued, "suppliers": suppliers, "oldest_seconds": age}
 
 
 def init_app(app: Flask) -> None:

@@ -65,3 +65,21 @@ def test_while_models_load_a_search_answers_from_the_words(app, client, auth, us
     html = client.get("/?q=brake+pads").get_data(as_text=True)
     assert "Search by meaning is still starting up" in html and "Brake Maker" in html
     assert client.get("/health").get_json()["status"] == "starting"
+
+
+def test_health_reports_the_outbox_length_and_age(app, client):
+    from datetime import timedelta
+
+    from matchmaker.extensions import db
+    from matchmaker.models import SearchOutboxEntry
+    from matchmaker.models._columns import utcnow
+    assert client.get("/health").get_json()["outbox"] == {"queued": 0, "suppliers": 0, "oldest_seconds": None}
+    with app.app_context():
+        db.session.add_all([
+            SearchOutboxEntry(supplier_external_id="A", operation="upsert", created_at=utcnow() - timedelta(minutes=5)),
+            SearchOutboxEntry(supplier_external_id="A", operation="delete"),
+            SearchOutboxEntry(supplier_external_id="B", operation="upsert")])
+        db.session.commit()
+    outbox = client.get("/health").get_json()["outbox"]
+    assert outbox["queued"] == 3 and outbox["suppliers"] == 2
+    assert 299 <= outbox["oldest_seconds"] < 360
