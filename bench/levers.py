@@ -192,8 +192,25 @@ def retrieve(name, limit, models, synonyms):
 
 # fusion over precomputed candidates ---------------------------------------------------------------
 
-def prepare(data, retrievers):
-    """Per query: candidate ids, a (candidates x retrievers) matrix of min-max scores, a coverage mask."""
+def scaled(values: np.ndarray, norm: str = "minmax") -> tuple[np.ndarray, float]:
+    """One list's scores normalized, and the value a document missing from the list gets.
+
+    ``minmax`` (served), ``z`` (z-score; a missing document gets the list's lowest),
+    ``rrf`` (1 / (60 + rank)), ``top`` (divided by the top score).
+    """
+    if norm == "z":
+        mean, sd = values.mean(), values.std() or 1.0
+        return (values - mean) / sd, (values.min() - mean) / sd
+    if norm == "rrf":
+        return 1.0 / (60 + np.arange(1, len(values) + 1)), 0.0
+    if norm == "top":
+        return (values / values.max() if values.max() > 0 else np.ones_like(values)), 0.0
+    low, high = values.min(), values.max()
+    return (np.ones_like(values) if high == low else (values - low) / (high - low)), 0.0
+
+
+def prepare(data, retrievers, norm: str = "minmax"):
+    """Per query: candidate ids, a (candidates x retrievers) matrix of normalized scores, a coverage mask."""
     prepared = []
     for qi, request in enumerate(data["requests"]):
         lists = {r: data["lists"][r][qi] for r in retrievers}
@@ -204,10 +221,10 @@ def prepare(data, retrievers):
             ranked = lists[r]
             if not ranked:
                 continue
-            values = np.array([s for _, s in ranked])
-            low, high = values.min(), values.max()
-            for d, s in ranked:
-                matrix[index[d], j] = 1.0 if high == low else (s - low) / (high - low)
+            column, missing = scaled(np.array([s for _, s in ranked]), norm)
+            matrix[:, j] = missing
+            for (d, _), value in zip(ranked, column):
+                matrix[index[d], j] = value
         korean = np.array([data["doc_script"][d] == "korean" for d in candidates], dtype=bool)
         cover = np.ones((len(candidates), len(retrievers)), dtype=bool)
         for j, r in enumerate(retrievers):

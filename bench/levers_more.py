@@ -51,32 +51,7 @@ GRID = (0, 0.25, 0.5, 1, 1.5, 2, 3)
 
 def prepare(data, retrievers, norm="minmax"):
     """Per query: candidates, a (candidates x retrievers) matrix of normalized scores, the grades."""
-    out = []
-    for qi, request in enumerate(data["requests"]):
-        lists = {r: data["lists"][r][qi] for r in retrievers}
-        candidates = sorted({d for ranked in lists.values() for d, _ in ranked})
-        index = {d: i for i, d in enumerate(candidates)}
-        matrix = np.zeros((len(candidates), len(retrievers)), dtype=np.float32)
-        for j, r in enumerate(retrievers):
-            ranked = lists[r]
-            if not ranked:
-                continue
-            values = np.array([s for _, s in ranked])
-            if norm == "z":
-                mean, sd = values.mean(), values.std() or 1.0
-                matrix[:, j] = (values.min() - mean) / sd  # a missing document gets the list's lowest score
-                column = (values - mean) / sd
-            elif norm == "rrf":
-                column = 1.0 / (60 + np.arange(1, len(values) + 1))
-            elif norm == "top":
-                column = values / values.max() if values.max() > 0 else np.ones_like(values)
-            else:
-                low, high = values.min(), values.max()
-                column = np.ones_like(values) if high == low else (values - low) / (high - low)
-            for (d, _), value in zip(ranked, column):
-                matrix[index[d], j] = value
-        out.append((candidates, matrix, data["qrels"][request["external_id"]]))
-    return out
+    return [(p[0], p[1], p[5]) for p in levers.prepare(data, retrievers, norm)]
 
 
 def mean_ndcg(prepared, weights) -> float:
