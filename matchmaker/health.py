@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
-
 from sqlalchemy.exc import SQLAlchemyError
 
 from .auth.access import public
