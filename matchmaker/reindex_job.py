@@ -70,8 +70,8 @@ def catch_up(streamed: set[str], started_at) -> None:
     """Apply what changed while the build streamed: live sync wrote it to the version now replaced."""
     rows = db.session.execute(select(Supplier.external_id, Supplier.updated_at)).all()
     present = {external_id for external_id, _ in rows}
-    changes = {external_id: "upsert" for external_id, updated in rows
+    changes = {external_id for external_id, updated in rows
                if as_utc(updated) >= started_at or external_id not in streamed}
-    changes.update({external_id: "delete" for external_id in streamed - present})
+    changes |= streamed - present  # deleted while the build ran
     if changes:
-        apply_or_enqueue(changes)
+        apply_or_enqueue(sorted(changes))

@@ -78,7 +78,10 @@ def build_service(config, instance_path: str) -> SearchService:
     synonyms = Synonyms.load() if profile.synonyms else None
     encoders = {encoder.id: encoder for encoder in (make_encoder(name) for name in encoder_names(config))}
     index_schema = schema({name: encoder.dimensions or _load_dimensions(encoder) for name, encoder in encoders.items()})
-    if config["SEARCH_BACKEND"] == "elasticsearch":
+    if config["SEARCH_BACKEND"] == "null":
+        from search.null import NullBackend
+        backend = NullBackend(index_schema)
+    elif config["SEARCH_BACKEND"] == "elasticsearch":
         from search.elastic import ElasticsearchBackend
         backend = ElasticsearchBackend(config["ELASTICSEARCH_URL"], index_schema, config["ELASTICSEARCH_INDEX"],
                                        synonyms=synonyms)

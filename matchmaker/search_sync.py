@@ -1,18 +1,29 @@
-"""Live index sync: supplier changes reach the search index after the database commit, never inside it.
+"""Index sync through a transactional outbox: a supplier change and its search change commit together.
 
-``after_flush`` collects the external ids of changed suppliers under a
-namespaced ``session.info`` key; ``after_commit`` hands them to
-:func:`apply_changes`. If the search backend fails, the changes go to the
-``search_outbox`` table in a transaction of their own, for ``matchmaker sync``
-or the nightly reindex to retry. A database write is never lost or rolled back
-because search failed.
+``after_flush`` writes one ``search_outbox`` row per created, changed or
+deleted supplier *in the flushing transaction*, so the row exists exactly when
+the change does (a rollback takes both away). What happens next depends on
+``SEARCH_SYNC``:
+
+- ``worker`` (the default): nothing more in the request. ``matchmaker worker``
+  (:mod:`matchmaker.sync_worker`) applies due rows in batches, embedding through
+  the cache, and deletes them; a web request never embeds or waits for the index.
+- ``inline``: the committing process applies its own rows right after the
+  commit (tests, scripts that want read-your-writes without a worker).
+- ``off``: no rows at all; the nightly reindex alone brings the index up to date.
+
+A row that fails is kept with ``attempts``, ``last_error`` and a
+``next_attempt_at`` that backs off exponentially. A database write is never
+lost or rolled back because search failed.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
 from flask import Flask, current_app
-from sqlalchemy import delete, event, func, insert, inspect, select
+from sqlalchemy import delete, event, func, insert, inspect, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from indexers.documents import supplier_document
@@ -21,117 +32,245 @@ from indexers.embedding import embed_records
 from .dataio.exporter import index_record
 from .extensions import db
 from .models import Product, SearchOutboxEntry, Supplier
-from .models._columns import as_utc, utcnow
+from .models._columns import as_utc
 from .search_service import embedding_cache, get_search
 
-CHANGES = "matchmaker.search_changes"  # session.info key: {external_id: "upsert" | "delete"}
+MODES = ("worker", "inline", "off")
+WRITTEN = "matchmaker.search_outbox"  # session.info key: {outbox row id: supplier external id} of this transaction
+MAX_BACKOFF_SECONDS = 300
+ISOLATION_GIVE_UP = 3  # consecutive single failures after a failed batch: the backend is down, not one row
+TABLE = SearchOutboxEntry.__table__
 
 
-def collect_changes(session: Session, _context) -> None:
-    """``after_flush``: remember which suppliers were created, changed or deleted."""
-    changes: dict[str, str] = session.info.setdefault(CHANGES, {})
+def wall_clock() -> datetime:
+    """Real time for the outbox (never the fixed clock the demo writes its history with)."""
+    return datetime.now(timezone.utc)
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long a change that failed ``attempts`` times waits: 2, 4, 8 … seconds, at most five minutes."""
+    return timedelta(seconds=min(2 ** max(attempts, 1), MAX_BACKOFF_SECONDS))
+
+
+def flushed_changes(session: Session) -> dict[str, str]:
+    """The suppliers this flush creates, changes or deletes: ``{external_id: "upsert" | "delete"}``."""
+    changes: dict[str, str] = {}
     for obj in list(session.new) + list(session.dirty):
         if isinstance(obj, Supplier):
+            if obj in session.dirty and not session.is_modified(obj, include_collections=True):
+                continue
             changes[obj.external_id] = "upsert"
-            old = inspect(obj).attrs.external_id.history.deleted
-            for previous in old or ():
+            for previous in inspect(obj).attrs.external_id.history.deleted or ():
                 changes[previous] = "delete"
         elif isinstance(obj, Product) and obj.supplier is not None:
             changes.setdefault(obj.supplier.external_id, "upsert")
     for obj in session.deleted:
         if isinstance(obj, Supplier):
             changes[obj.external_id] = "delete"
+        elif isinstance(obj, Product) and obj.supplier is not None and obj.supplier not in session.deleted:
+            changes.setdefault(obj.supplier.external_id, "upsert")
+    return changes
+
+
+def write_outbox(session: Session, _context) -> None:
+    """``after_flush``: queue this flush's supplier changes in the same transaction."""
+    if current_app.config.get("SEARCH_SYNC", "worker") == "off":
+        return
+    changes = flushed_changes(session)
+    if not changes:
+        return
+    now = wall_clock()
+    rows = [{"supplier_external_id": external_id, "operation": op, "attempts": 0, "created_at": now}
+            for external_id, op in changes.items()]
+    ids = session.connection().execute(insert(TABLE).returning(TABLE.c.id, TABLE.c.supplier_external_id),
+                                       rows).all()
+    session.info.setdefault(WRITTEN, {}).update(dict(ids))
 
 
 def forget_changes(session: Session, *_args) -> None:
-    """``after_rollback``: nothing was saved, so there is nothing to sync."""
-    session.info.pop(CHANGES, None)
+    """``after_rollback``: the rows went with the transaction."""
+    session.info.pop(WRITTEN, None)
 
 
 def sync_after_commit(session: Session) -> None:
-    """``after_commit``: apply the collected changes to the live index; on failure, queue them."""
-    changes = session.info.pop(CHANGES, None)
-    if changes and current_app.config.get("SEARCH_SYNC", True):
-        apply_or_enqueue(changes)
+    """``after_commit``: in ``inline`` mode apply this transaction's rows now; else leave them to the worker."""
+    written = session.info.pop(WRITTEN, None)
+    if written and current_app.config.get("SEARCH_SYNC", "worker") == "inline":
+        apply_rows([(row_id, external_id, 0) for row_id, external_id in written.items()])
 
 
-def apply_or_enqueue(changes: Mapping[str, str]) -> None:
-    """Apply committed changes to the live index; if the backend fails, queue them in the outbox."""
-    try:
-        apply_changes(changes)
-    except Exception as exc:  # noqa: BLE001 - any failure must leave the committed data alone
-        current_app.logger.warning("search sync failed, %d change(s) queued: %s", len(changes), exc)
-        enqueue(changes, str(exc))
+def apply_changes(external_ids: Iterable[str]) -> int:
+    """Bring these suppliers in the live index up to the database: upsert those that exist, delete the rest.
 
-
-def apply_changes(changes: Mapping[str, str]) -> int:
-    """Upsert or delete these suppliers in the live index; return how many were applied.
-
-    Nothing to do before the first reindex: that build will include them.
+    Returns how many were applied. Nothing to do before the first reindex:
+    that build will include them.
     """
+    wanted = list(dict.fromkeys(external_ids))
     service = get_search()
-    if service.backend.live_version() is None:
+    if not wanted or service.backend.live_version() is None:
         return 0
-    deletes = [external_id for external_id, op in changes.items() if op == "delete"]
-    upserts = [external_id for external_id, op in changes.items() if op == "upsert"]
-    # A session of its own: the committing session cannot run SQL inside after_commit.
+    # A session of its own: this runs inside after_commit, and in the worker outside any request.
     with Session(db.engine) as session:
         rows = session.scalars(select(Supplier).options(selectinload(Supplier.products))
-                               .where(Supplier.external_id.in_(upserts))).all() if upserts else []
+                               .where(Supplier.external_id.in_(wanted))).all()
         records = [index_record(row) for row in rows]
     found = {record["external_id"] for record in records}
-    deletes += [external_id for external_id in upserts if external_id not in found]  # deleted since
+    deletes = [external_id for external_id in wanted if external_id not in found]
     if records:
         vectors, _ = embed_records(records, service.encoders, embedding_cache())
         service.backend.bulk_index(supplier_document(r, v) for r, v in zip(records, vectors))
     if deletes:
         service.backend.delete(deletes)
-    return len(records) + len(deletes)
+    return len(wanted)
 
 
-def enqueue(changes: Mapping[str, str], error: str) -> None:
-    """Write changes to the outbox in their own transaction."""
-    with db.engine.begin() as connection:
-        connection.execute(insert(SearchOutboxEntry.__table__), [
-            {"supplier_external_id": external_id, "operation": op, "attempts": 1, "last_error": error[:2000]}
-            for external_id, op in changes.items()])
+@dataclass
+class BatchResult:
+    """What one pass over the outbox did: suppliers applied and failed, rows removed."""
+
+    applied: int = 0
+    failed: int = 0
+    rows: int = 0
+    error: str | None = None
 
 
-def drain_outbox() -> tuple[int, int]:
-    """Retry queued changes (the latest per supplier); return (applied, still queued)."""
-    table = SearchOutboxEntry.__table__
-    with db.engine.connect() as connection:
-        rows = connection.execute(select(table.c.id, table.c.supplier_external_id, table.c.operation)
-                                  .order_by(table.c.id)).all()
-    if not rows:
-        return 0, 0
-    latest = {external_id: op for _, external_id, op in rows}
-    ids = [row_id for row_id, _, _ in rows]
+Row = tuple[int, str, int]  # (outbox id, supplier external id, attempts so far)
+
+
+def apply_rows(rows: Sequence[Row]) -> BatchResult:
+    """Apply these outbox rows (one index write per supplier), delete those applied, back off the rest.
+
+    A failed batch is retried a supplier at a time, so one bad profile cannot
+    hold up the others; after a few single failures in a row the backend is
+    taken to be down and the rest wait for their backoff too.
+    """
+    by_supplier: dict[str, list[Row]] = {}
+    for row in rows:
+        by_supplier.setdefault(row[1], []).append(row)
+    result = BatchResult()
+    if not by_supplier:
+        return result
     try:
-        apply_changes(latest)
-    except Exception as exc:  # noqa: BLE001 - keep the queue, count the attempt
-        with db.engine.begin() as connection:
-            connection.execute(table.update().where(table.c.id.in_(ids))
-                               .values(attempts=table.c.attempts + 1, last_error=str(exc)[:2000]))
-        return 0, len(latest)
+        apply_changes(by_supplier)
+    except Exception as exc:  # noqa: BLE001 - any failure must leave the committed data alone
+        result.error = _describe(exc)
+        if len(by_supplier) == 1:
+            _failed(rows, result.error)
+            result.failed = 1
+            return result
+    else:
+        _done(rows)
+        result.applied, result.rows = len(by_supplier), len(rows)
+        return result
+    misses = 0
+    for external_id, its_rows in by_supplier.items():
+        if misses >= ISOLATION_GIVE_UP:
+            _failed(its_rows, result.error)
+            result.failed += 1
+            continue
+        try:
+            apply_changes([external_id])
+        except Exception as exc:  # noqa: BLE001
+            misses += 1
+            result.error = _describe(exc)
+            _failed(its_rows, result.error)
+            result.failed += 1
+        else:
+            misses = 0
+            _done(its_rows)
+            result.applied += 1
+            result.rows += len(its_rows)
+    return result
+
+
+def _describe(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:2000]
+
+
+def _done(rows: Sequence[Row]) -> None:
     with db.engine.begin() as connection:
-        connection.execute(delete(table).where(table.c.id.in_(ids)))
-    return len(latest), 0
+        connection.execute(delete(TABLE).where(TABLE.c.id.in_([row[0] for row in rows])))
+
+
+def _failed(rows: Sequence[Row], error: str | None) -> None:
+    now = wall_clock()
+    current_app.logger.warning("search sync failed for %s: %s", rows[0][1], error)
+    with db.engine.begin() as connection:
+        for row_id, _, attempts in rows:
+            connection.execute(update(TABLE).where(TABLE.c.id == row_id).values(
+                attempts=attempts + 1, last_error=error, next_attempt_at=now + backoff(attempts + 1)))
+
+
+def due_rows(limit: int, *, due_only: bool = True) -> list[Row]:
+    """The oldest ``limit`` outbox rows (only those whose backoff is over, unless ``due_only`` is false)."""
+    query = select(TABLE.c.id, TABLE.c.supplier_external_id, TABLE.c.attempts).order_by(TABLE.c.id).limit(limit)
+    if due_only:
+        query = query.where(or_(TABLE.c.next_attempt_at.is_(None), TABLE.c.next_attempt_at <= wall_clock()))
+    with db.engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(query)]
+
+
+def process_outbox(limit: int = 200) -> BatchResult:
+    """Apply up to ``limit`` due outbox rows, oldest first (one pass of the worker)."""
+    return apply_rows(due_rows(limit))
+
+
+def drain_outbox(batch_size: int = 500) -> tuple[int, int]:
+    """Apply every queued change now, backoff or not; return (suppliers applied, suppliers still queued)."""
+    applied, seen = 0, 0
+    while True:
+        rows = [row for row in due_rows(batch_size + seen, due_only=False)][seen:]
+        if not rows:
+            break
+        result = apply_rows(rows)
+        applied += result.applied
+        seen += len(rows) - result.rows  # failed rows stay in the table: step past them
+    return applied, outbox_status()["suppliers"]
+
+
+def enqueue(external_ids: Iterable[str], error: str | None = None) -> None:
+    """Queue changes for the worker in a transaction of their own (``error``: why they could not be applied)."""
+    now = wall_clock()
+    rows = [{"supplier_external_id": external_id, "operation": "upsert", "attempts": 1 if error else 0,
+             "last_error": error, "created_at": now,
+             "next_attempt_at": now + backoff(1) if error else None} for external_id in external_ids]
+    if rows:
+        with db.engine.begin() as connection:
+            connection.execute(insert(TABLE), rows)
+
+
+def apply_or_enqueue(external_ids: Iterable[str]) -> None:
+    """Apply changes now; if the backend fails, queue them for the worker. Never raises for search."""
+    wanted = list(external_ids)
+    try:
+        apply_changes(wanted)
+    except Exception as exc:  # noqa: BLE001 - any failure must leave the committed data alone
+        current_app.logger.warning("search sync failed, %d change(s) queued: %s", len(wanted), exc)
+        enqueue(wanted, _describe(exc))
+
+
+def retry_now() -> int:
+    """Make every waiting change due at once (an admin who fixed the backend); return how many rows."""
+    with db.engine.begin() as connection:
+        return connection.execute(update(TABLE).where(TABLE.c.next_attempt_at.is_not(None))
+                                  .values(next_attempt_at=None)).rowcount
 
 
 def outbox_status() -> dict:
-    """How many changes wait in the outbox, for how many suppliers, and the age of the oldest in seconds."""
-    table = SearchOutboxEntry.__table__
+    """The outbox at a glance: rows, suppliers, failing rows, the oldest row's age in seconds."""
     with db.engine.connect() as connection:
-        queued, suppliers, oldest = connection.execute(select(
-            func.count(), func.count(table.c.supplier_external_id.distinct()), func.min(table.c.created_at))).one()
-    age = round((utcnow() - as_utc(oldest)).total_seconds(), 1) if oldest is not None else None
-    return {"queued": queued, "suppliers": suppliers, "oldest_seconds": age}
+        queued, suppliers, oldest, failing = connection.execute(select(
+            func.count(), func.count(TABLE.c.supplier_external_id.distinct()), func.min(TABLE.c.created_at),
+            func.count(TABLE.c.last_error))).one()
+    age = round((wall_clock() - as_utc(oldest)).total_seconds(), 1) if oldest is not None else None
+    return {"queued": queued, "suppliers": suppliers, "failing": failing, "oldest_seconds": age}
 
 
 def init_app(app: Flask) -> None:
-    """Listen to the app's sessions (once per process: the listeners check the app's config)."""
-    if not event.contains(db.session, "after_flush", collect_changes):
-        event.listen(db.session, "after_flush", collect_changes)
+    """Check ``SEARCH_SYNC`` and listen to the app's sessions (once per process: listeners read the app's config)."""
+    if app.config.get("SEARCH_SYNC", "worker") not in MODES:
+        raise ValueError(f"SEARCH_SYNC must be one of {', '.join(MODES)}, not {app.config['SEARCH_SYNC']!r}")
+    if not event.contains(db.session, "after_flush", write_outbox):
+        event.listen(db.session, "after_flush", write_outbox)
         event.listen(db.session, "after_commit", sync_after_commit)
         event.listen(db.session, "after_rollback", forget_changes)

@@ -42,8 +42,10 @@ def reset_database() -> None:
 def make_app(tmp_path, database: str, **config):
     """An app with its own instance folder and an empty database of the given kind."""
     url = POSTGRES_URL if database == "postgresql" else f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    # Inline sync: a test reads its own writes from the index without running `matchmaker worker`
+    # (tests/matchmaker/test_sync_worker.py runs the worker itself).
     settings = {"TESTING": True, "ENV_NAME": "development", "INSTANCE_PATH": str(tmp_path / "instance"),
-                "SQLALCHEMY_DATABASE_URI": url, "PAGE_SIZE": 5}
+                "SQLALCHEMY_DATABASE_URI": url, "PAGE_SIZE": 5, "SEARCH_SYNC": "inline"}
     settings.update(config)
     return create_app(settings)
 

@@ -33,4 +33,4 @@ def audit():
     return render_template("admin/audit.html", page=page, emails=emails_of(e.actor_id for e in page.items))
 
 
-from . import users  # noqa: E402,F401 - the account views register on ``bp``
+from . import search, users  # noqa: E402,F401 - these views register on ``bp``

@@ -5,10 +5,12 @@ import sys
 from pathlib import Path
 
 import click
+from flask import current_app
 
 from ..dataio.exporter import EXPORTERS, export
 from ..dataio.importer import IMPORTERS, ImportFailed
 from ..dataio.jsonl import atomic_writer
+from ..search_sync import outbox_status
 
 KINDS = click.Choice(sorted(IMPORTERS))
 
@@ -41,6 +43,11 @@ def import_command(kind: str, file: Path, skip_invalid: bool) -> None:
     for error in report.skipped:
         click.echo(f"skipped: {error}", err=True)
     click.echo(report.summary())
+    if kind == "suppliers" and current_app.config["SEARCH_SYNC"] == "worker":
+        waiting = outbox_status()["suppliers"]
+        if waiting:
+            click.echo(f"Search: {waiting} supplier change(s) queued; a running `matchmaker worker` applies them "
+                       "(or run `matchmaker sync` now).", err=True)
 
 
 @click.command("export")

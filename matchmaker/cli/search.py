@@ -1,8 +1,10 @@
-"""``matchmaker reindex``, ``sync`` and ``search``: build the index, retry queued changes, query it."""
+"""``matchmaker reindex``, ``worker``, ``sync`` and ``search``: build the index, keep it in step, query it."""
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import threading
 import time
 from contextlib import contextmanager
 
@@ -18,6 +20,7 @@ from ..matching.service import match_text
 from ..matching.suggestions import existing_request_ids, open_request_ids, stored_matches, suggest_for_ids
 from ..search_service import parse_filter
 from ..search_sync import drain_outbox
+from ..sync_worker import run_worker
 
 EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the lock; try again later
 
@@ -91,13 +94,44 @@ def reindex_command(full: bool, batch_size: int, keep: int, rollback: bool, if_m
     click.echo(json.dumps(summary, ensure_ascii=False) if as_json else summary["message"])
 
 
+@click.command("worker")
+@click.option("--batch-size", type=click.IntRange(1, 5_000), default=200, show_default=True,
+              help="Queued changes applied per pass.")
+@click.option("--poll", type=click.FloatRange(0.05, 60), default=0.5, show_default=True,
+              help="Seconds to wait when nothing is queued.")
+@click.option("--once", is_flag=True, help="Apply what is due now and exit (cron, or a manual catch-up).")
+def worker_command(batch_size: int, poll: float, once: bool) -> None:
+    """Keep the search index in step with the database: apply queued supplier changes as they come.
+
+    Every edit, import and deletion queues its search change in the same
+    transaction; this worker embeds and indexes them in batches, retrying
+    failures with backoff. Run one beside the web server (make run, the
+    systemd unit and docker compose do). A second worker, on any host sharing
+    the database, stands by and takes over when the first stops.
+    Stops cleanly on Ctrl+C or SIGTERM, after the batch in hand.
+    """
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    if not once:
+        click.echo(f"Search worker started (batch {batch_size}, poll {poll:g} s); Ctrl+C stops it.")
+    try:
+        totals = run_worker(batch_size=batch_size, poll=poll, once=once, stop=stop, report=click.echo)
+    except LockHeld as exc:
+        click.echo(f"Error: {exc}; the running worker applies the queue.", err=True)
+        sys.exit(EXIT_LOCKED)
+    if once or totals.applied or totals.failed:
+        click.echo(f"Search worker stopped: {totals.applied} change(s) applied, {totals.failed} failed "
+                   f"(failed ones stay queued).")
+
+
 @click.command("sync")
 def sync_command() -> None:
-    """Apply search index changes queued while the search backend was failing."""
+    """Apply every queued search index change now, ignoring backoff (after fixing a failing backend)."""
     applied, queued = drain_outbox()
     if queued:
         raise click.ClickException(f"{queued} change(s) still queued: the search backend is failing "
-                                   "(see search_outbox.last_error); nothing was lost")
+                                   "(see search_outbox.last_error or the admin's Search page); nothing was lost")
     click.echo(f"Applied {applied} queued change(s)." if applied else "Nothing queued.")
 
 

@@ -23,7 +23,12 @@ class EmbeddingCacheEntry(db.Model):
 
 
 class SearchOutboxEntry(db.Model):
-    """A supplier change the search index has not taken yet (the backend failed); retried by sync."""
+    """A supplier change the search index has not taken yet.
+
+    Written in the transaction that changed the supplier (:mod:`matchmaker.search_sync`),
+    applied and deleted by ``matchmaker worker``. A change that failed waits until
+    ``next_attempt_at`` (backoff); ``attempts`` and ``last_error`` say why.
+    """
 
     __tablename__ = "search_outbox"
 
@@ -33,3 +38,4 @@ class SearchOutboxEntry(db.Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)

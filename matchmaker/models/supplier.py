@@ -21,7 +21,8 @@ class Supplier(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    external_id: Mapped[str] = mapped_column(String(100), unique=True)
+    # active_history: a rename must know the old id (even when unloaded) to drop it from the search index.
+    external_id: Mapped[str] = mapped_column(String(100), unique=True, active_history=True)
     name: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str | None] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)

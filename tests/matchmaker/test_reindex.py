@@ -40,7 +40,7 @@ def test_editing_one_supplier_re_embeds_exactly_one_text(app, runner, db, make_s
     make_supplier(**ENGLISH)
     reindex(runner)
     before = cache_size(db)
-    app.config["SEARCH_SYNC"] = False  # the nightly job alone, as if the edit came in while sync was off
+    app.config["SEARCH_SYNC"] = "off"  # the nightly job alone, as if the edit came in while sync was off
     korean.description = "자동차 와이어 하네스와 커넥터를 생산합니다."
     db.session.commit()
     assert reindex(runner)["embedded"] == 2 and cache_size(db) == before + 2  # its USE and e5 vectors

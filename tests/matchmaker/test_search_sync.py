@@ -1,10 +1,15 @@
-"""Live sync: supplier changes reach the index after commit; backend failures go to the outbox."""
+"""Index sync: every supplier change queues an outbox row in its own transaction; inline mode applies it
+after the commit, the worker (tests/matchmaker/test_sync_worker.py) otherwise; failures back off."""
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.exc import IntegrityError
 
+import matchmaker.search_sync as sync
 from matchmaker.models import SearchOutboxEntry, Supplier
+from matchmaker.models._columns import as_utc
 from matchmaker.search_service import get_search
 
 
@@ -70,8 +75,9 @@ def test_backend_outage_queues_changes_and_sync_applies_them(app, runner, db, in
     assert seen_committed == [1]
     assert db.session.scalar(select(func.count(Supplier.id)).where(Supplier.external_id == "OUT")) == 1
     queued = db.session.scalars(select(SearchOutboxEntry)).all()
-    assert [(q.supplier_external_id, q.operation) for q in queued] == [("OUT", "upsert")]
+    assert [(q.supplier_external_id, q.operation, q.attempts) for q in queued] == [("OUT", "upsert", 1)]
     assert "search cluster down" in queued[0].last_error
+    assert as_utc(queued[0].next_attempt_at) > sync.wall_clock()  # backing off, not hammering the cluster
     still_down = runner.invoke(args=["sync"])
     assert still_down.exit_code == 1 and "still queued" in still_down.output
     monkeypatch.undo()
@@ -94,6 +100,7 @@ def test_the_nightly_reindex_drains_the_outbox(app, runner, db, indexed, make_su
 
 
 def test_nothing_to_sync_before_the_first_build(runner, db, make_supplier):
+    """Without a live index the change is done (the first build will include it): no row is left."""
     make_supplier(external_id="EARLY", description="before any index")
     assert db.session.scalar(select(func.count(SearchOutboxEntry.id))) == 0
 
@@ -143,12 +150,127 @@ def test_changes_made_while_a_reindex_streams_reach_the_new_version(app, runner,
 
 
 def test_apply_or_enqueue_queues_on_failure(app, db, monkeypatch):
-    """Live sync and the reindex catch-up share this: a backend failure queues, never raises."""
-    import matchmaker.search_sync as sync
-
+    """The reindex catch-up uses this: a backend failure queues the changes for the worker, never raises."""
     def down(changes):
         raise ConnectionError("search cluster down")
     monkeypatch.setattr(sync, "apply_changes", down)
-    sync.apply_or_enqueue({"X1": "upsert", "X2": "delete"})
-    queued = db.session.execute(select(SearchOutboxEntry.supplier_external_id, SearchOutboxEntry.operation)).all()
-    assert sorted(queued) == [("X1", "upsert"), ("X2", "delete")]
+    sync.apply_or_enqueue(["X1", "X2"])
+    queued = db.session.execute(select(SearchOutboxEntry.supplier_external_id, SearchOutboxEntry.attempts)).all()
+    assert sorted(queued) == [("X1", 1), ("X2", 1)]
+
+
+@pytest.fixture
+def worker_mode(app):
+    app.config["SEARCH_SYNC"] = "worker"
+    yield
+    app.config["SEARCH_SYNC"] = "inline"
+
+
+def outbox(db):
+    db.session.expire_all()
+    return sorted(db.session.execute(select(SearchOutboxEntry.supplier_external_id, SearchOutboxEntry.operation)))
+
+
+def test_in_worker_mode_a_commit_queues_its_change_and_leaves_the_index_alone(runner, db, indexed, worker_mode,
+                                                                              make_supplier):
+    supplier = make_supplier(external_id="Q1", name="큐", name_en="Queued Co", description="gochujang sauces")
+    assert outbox(db) == [("Q1", "upsert")]
+    assert found(runner, "gochujang") == []  # the worker has not run
+    supplier.external_id = "Q2"
+    db.session.commit()
+    assert outbox(db) == [("Q1", "delete"), ("Q1", "upsert"), ("Q2", "upsert")]
+    assert sync.process_outbox().applied == 2
+    assert outbox(db) == [] and found(runner, "gochujang") == ["Q2"]
+
+
+def test_the_outbox_row_is_part_of_the_transaction(db, indexed, worker_mode, make_supplier):
+    """Written by the flush, so a rollback or a failed commit takes it away with the change."""
+    db.session.add(Supplier(external_id="TX", name="x", description="ephemeral widgets", industry="other"))
+    db.session.flush()
+    assert db.session.scalar(select(func.count(SearchOutboxEntry.id))) == 1  # inside the transaction
+    db.session.rollback()
+    assert outbox(db) == []
+    make_supplier(external_id="DUP")
+    db.session.add(Supplier(external_id="DUP", name="y", description="dup", industry="other"))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+    assert outbox(db) == [("DUP", "upsert")]  # the first supplier's row only
+
+
+def test_a_web_edit_in_worker_mode_never_embeds(app, client, auth, users, runner, db, indexed, worker_mode,
+                                                monkeypatch):
+    from tests.conftest import csrf_token
+    with app.app_context():
+        for encoder in get_search().encoders.values():
+            monkeypatch.setattr(encoder, "encode", lambda *a, **k: pytest.fail("a web request embedded"))
+    supplier = db.session.scalar(select(Supplier).where(Supplier.external_id == "BASE"))
+    auth.login("specialist@example.com")
+    page = client.get(f"/suppliers/{supplier.id}/edit").get_data(as_text=True)
+    response = client.post(f"/suppliers/{supplier.id}/edit", data={
+        "csrf_token": csrf_token(page), "version": str(supplier.version), "name": "기준", "name_en": "Baseline",
+        "industry": "machinery", "description": "Titanium forgings", "certifications": "", "smart_factory_level": ""})
+    assert response.status_code == 302
+    assert outbox(db) == [("BASE", "upsert")]
+    monkeypatch.undo()
+    assert found(runner, "titanium") == []
+    sync.process_outbox()
+    assert found(runner, "titanium") == ["BASE"]
+
+
+def test_off_mode_queues_nothing(app, db, indexed, make_supplier):
+    app.config["SEARCH_SYNC"] = "off"
+    make_supplier(external_id="QUIET")
+    assert outbox(db) == []
+
+
+def test_backoff_doubles_up_to_five_minutes():
+    assert [sync.backoff(n).total_seconds() for n in (1, 2, 3, 8, 9, 50)] == [2, 4, 8, 256, 300, 300]
+
+
+def test_one_failing_supplier_does_not_hold_up_the_others(runner, db, indexed, worker_mode, make_supplier,
+                                                          monkeypatch):
+    for name in ("GOOD1", "BAD", "GOOD2"):
+        make_supplier(external_id=name, description=f"{name.lower()} sprockets")
+    original = sync.apply_changes
+
+    def picky(ids):
+        if "BAD" in list(ids):
+            raise ValueError("cannot embed BAD")
+        return original(ids)
+    monkeypatch.setattr(sync, "apply_changes", picky)
+    result = sync.process_outbox()
+    assert (result.applied, result.failed) == (2, 1) and "cannot embed BAD" in result.error
+    assert outbox(db) == [("BAD", "upsert")]
+    assert sync.process_outbox().applied == 0  # BAD is backing off: not due yet
+    row = db.session.scalar(select(SearchOutboxEntry))
+    assert row.attempts == 1 and as_utc(row.next_attempt_at) - sync.wall_clock() <= timedelta(seconds=2)
+    assert sync.retry_now() == 1
+    monkeypatch.undo()
+    assert sync.process_outbox().applied == 1 and outbox(db) == []
+    assert sorted(found(runner, "sprockets")) == ["BAD", "GOOD1", "GOOD2"]
+
+
+def test_a_backend_outage_stops_the_single_retries_early(db, indexed, worker_mode, make_supplier, monkeypatch):
+    for i in range(8):
+        make_supplier(external_id=f"D{i}")
+    calls = []
+
+    def down(ids):
+        calls.append(list(ids))
+        raise ConnectionError("cluster unreachable")
+    monkeypatch.setattr(sync, "apply_changes", down)
+    result = sync.process_outbox()
+    assert (result.applied, result.failed) == (0, 8)
+    assert len(calls) == 1 + sync.ISOLATION_GIVE_UP  # the batch, then three singles, not eight
+    assert {row.attempts for row in db.session.scalars(select(SearchOutboxEntry))} == {1}
+
+
+def test_outbox_status_counts_rows_suppliers_and_failures(db, indexed, worker_mode, make_supplier):
+    supplier = make_supplier(external_id="ST")
+    supplier.description = "again"
+    db.session.commit()
+    sync.enqueue(["ST2"], "ConnectionError: down")
+    status = sync.outbox_status()
+    assert (status["queued"], status["suppliers"], status["failing"]) == (3, 2, 1)
+    assert 0 <= status["oldest_seconds"] < 60

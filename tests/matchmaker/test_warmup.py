@@ -73,13 +73,14 @@ def test_health_reports_the_outbox_length_and_age(app, client):
     from matchmaker.extensions import db
     from matchmaker.models import SearchOutboxEntry
     from matchmaker.models._columns import utcnow
-    assert client.get("/health").get_json()["outbox"] == {"queued": 0, "suppliers": 0, "oldest_seconds": None}
+    assert client.get("/health").get_json()["outbox"] == {"queued": 0, "suppliers": 0, "failing": 0,
+                                                          "oldest_seconds": None}
     with app.app_context():
         db.session.add_all([
             SearchOutboxEntry(supplier_external_id="A", operation="upsert", created_at=utcnow() - timedelta(minutes=5)),
             SearchOutboxEntry(supplier_external_id="A", operation="delete"),
-            SearchOutboxEntry(supplier_external_id="B", operation="upsert")])
+            SearchOutboxEntry(supplier_external_id="B", operation="upsert", attempts=1, last_error="down")])
         db.session.commit()
     outbox = client.get("/health").get_json()["outbox"]
-    assert outbox["queued"] == 3 and outbox["suppliers"] == 2
+    assert outbox["queued"] == 3 and outbox["suppliers"] == 2 and outbox["failing"] == 1
     assert 299 <= outbox["oldest_seconds"] < 360
