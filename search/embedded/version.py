@@ -7,8 +7,10 @@ are added as FTS5 phrases: each one scores as a single unit, however many
 bigrams it has, and matches only where its terms are contiguous. Keywords and
 numbers live in indexed side tables, so
 filters run inside the same SQL query as the match (before top-k). Vectors are
-float32 blobs, loaded into one normalized matrix per field and cached until
-the version's generation counter moves.
+float32 blobs in SQLite (the source of truth); once the version is promoted
+they are also frozen into memory-mapped snapshots that every process shares
+(:mod:`search.embedded.vectors`), and versions built before snapshots fall
+back to one matrix per field, cached until the generation counter moves.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ import numpy as np
 
 from ..analysis import analyze
 from ..documents import Document, Filter, IndexSchema
+from . import vectors as snapshots
 
 FILE = "index.sqlite3"
 # Our tokens may hold . ' ’ , (8708.99, don't, 10,000): keep FTS5 from splitting them again.
@@ -51,6 +54,7 @@ def create(path: Path, schema: IndexSchema) -> None:
             CREATE INDEX numbers_doc ON numbers (doc);
             CREATE TABLE vectors (field TEXT NOT NULL, doc INTEGER NOT NULL, data BLOB NOT NULL,
                                   PRIMARY KEY (field, doc)) WITHOUT ROWID;
+            CREATE TABLE changed (doc INTEGER PRIMARY KEY, generation INTEGER NOT NULL);
         """)
         db.executemany("INSERT INTO meta VALUES (?, ?)", [
             ("schema", json.dumps({"text_fields": schema.text_fields, "keyword_fields": schema.keyword_fields,
@@ -121,6 +125,8 @@ class Version:
         self._connections_lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._matrices: dict[str, tuple[int, np.ndarray, np.ndarray]] = {}
+        # Per field: (snapshot, delta, generation the delta was read at); the snapshot's arrays are mapped.
+        self._snapshots: dict[str, tuple] = {}
         # Rowids passing a set of filters, by (filters, generation): one search asks once per encoder.
         self._allowed: OrderedDict[tuple, np.ndarray] = OrderedDict()
         meta = dict(self.db.execute("SELECT key, value FROM meta"))
@@ -160,7 +166,7 @@ class Version:
     def write(self, docs: Iterable[Document]) -> int:
         """Add or replace ``docs`` in one transaction; return how many."""
         fields = list(self.schema.text_fields)
-        written = 0
+        written, touched = 0, []
         with self._write_lock, self.db as db:
             for doc in docs:
                 self.schema.check(doc)
@@ -182,27 +188,53 @@ class Version:
                                 if value is not None])
                 db.executemany("INSERT INTO vectors VALUES (?, ?, ?)",
                                [(name, rowid, _normalized(vector).tobytes()) for name, vector in doc.vectors.items()])
+                touched.append(rowid)
                 written += 1
-            db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+            self._moved(db, touched)
+        self._refreeze_if_large()
         return written
 
     def delete(self, ids: Iterable[str]) -> int:
         """Remove documents by id; return how many existed."""
-        removed = 0
+        removed, touched = 0, []
         with self._write_lock, self.db as db:
             for doc_id in ids:
                 row = db.execute("SELECT rowid FROM docs WHERE id = ?", (doc_id,)).fetchone()
                 if row:
                     self._remove(db, row[0])
                     db.execute("DELETE FROM docs WHERE rowid = ?", (row[0],))
+                    touched.append(row[0])
                     removed += 1
-            db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+            self._moved(db, touched)
+        self._refreeze_if_large()
         return removed
 
+    def _moved(self, db: sqlite3.Connection, rowids: list[int]) -> None:
+        """Advance the generation; once a snapshot exists, remember which docs differ from it."""
+        db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+        if rowids and snapshots.snapshot_generation(db) is not None:
+            generation = int(db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
+            db.executemany("INSERT OR REPLACE INTO changed VALUES (?, ?)", [(r, generation) for r in rowids])
+
+    def _refreeze_if_large(self) -> None:
+        """Freeze a new snapshot when the delta since the last one has grown past ``REFREEZE`` docs."""
+        if snapshots.snapshot_generation(self.db) is None:
+            return
+        if self.db.execute("SELECT count(*) FROM changed").fetchone()[0] > snapshots.REFREEZE:
+            self.freeze()
+
+    def freeze(self) -> int:
+        """Snapshot every vector field to memory-mapped files now; return the snapshot's generation."""
+        with self._write_lock:
+            self.db.execute("CREATE TABLE IF NOT EXISTS changed (doc INTEGER PRIMARY KEY, generation INTEGER NOT NULL)")
+            return snapshots.freeze(self.db, self.path, self.schema.vectors)
+
     def mark_promoted(self) -> None:
-        """Remember that this version was made live: a finished build, fit for rollback."""
+        """Remember that this version was made live (a finished build, fit for rollback); freeze its vectors."""
         with self._write_lock, self.db as db:
             db.execute("INSERT OR REPLACE INTO meta VALUES ('promoted', '1')")
+        if snapshots.snapshot_generation(self.db) is None:
+            self.freeze()
 
     def promoted(self) -> bool:
         """Whether this version has ever been live."""
@@ -242,13 +274,43 @@ class Version:
         self._matrices[field] = (generation, rowids, matrix)
         return rowids, matrix
 
+    def _frozen(self, field: str) -> tuple[snapshots.Snapshot, snapshots.Delta] | None:
+        """The field's snapshot and the delta since, both cached until they move; None without a snapshot."""
+        meta = dict(self.db.execute("SELECT key, value FROM meta WHERE key IN ('generation', 'vector_snapshot')"))
+        if "vector_snapshot" not in meta:
+            return None
+        frozen, generation = json.loads(meta["vector_snapshot"]), int(meta["generation"])
+        cached = self._snapshots.get(field)
+        if cached is None or cached[0].generation != frozen:
+            cached = (snapshots.Snapshot.load(self.path, field, frozen), None, -1)
+        if cached[2] != generation:
+            delta = snapshots.load_delta(self.db, field, self.schema.vectors[field], cached[0])
+            cached = (cached[0], delta, generation)
+        self._snapshots[field] = cached
+        return cached[0], cached[1]
+
     def knn(self, field: str, vector: np.ndarray, filters: Sequence[Filter], n: int) -> list[tuple[str, float]]:
-        """Exact top ``n`` by cosine similarity among docs passing ``filters``."""
+        """Top ``n`` by cosine similarity among docs passing ``filters`` (int8 scan, float32 ranking)."""
         if field not in self.schema.vectors:
             raise ValueError(f"no vector field {field!r} in this index")
+        query = _normalized(vector)
+        allowed = self._allowed_rowids(tuple(filters)) if filters else None
+        frozen = self._frozen(field)
+        if frozen is not None:
+            pairs = snapshots.search(*frozen, query, n, allowed)
+        else:
+            pairs = self._knn_unfrozen(field, query, n, allowed)
+        if not pairs:
+            return []
+        ids = dict(self.db.execute(f"SELECT rowid, id FROM docs WHERE rowid IN ({', '.join('?' * len(pairs))})",
+                                   [rowid for rowid, _ in pairs]).fetchall())
+        return sorted(((ids[rowid], score) for rowid, score in pairs), key=lambda p: (-p[1], p[0]))
+
+    def _knn_unfrozen(self, field: str, query: np.ndarray, n: int,
+                      allowed: np.ndarray | None) -> list[tuple[int, float]]:
+        """Exact float32 search over a private matrix (a version not promoted yet, or built before snapshots)."""
         rowids, matrix = self._matrix(field)
-        if filters:
-            allowed = self._allowed_rowids(tuple(filters))
+        if allowed is not None:
             # Both arrays are sorted: find each allowed rowid's row; docs without this vector drop out.
             index = np.clip(np.searchsorted(rowids, allowed), 0, max(len(rowids) - 1, 0))
             positions = index[rowids[index] == allowed] if len(rowids) else index[:0]
@@ -257,28 +319,21 @@ class Version:
             positions, candidates = np.arange(len(rowids)), matrix  # no copy of the whole matrix
         if len(positions) == 0:
             return []
-        scores = candidates @ _normalized(vector)
+        scores = candidates @ query
         n = min(n, len(positions))
         top = np.argpartition(-scores, n - 1)[:n] if n < len(positions) else np.arange(len(positions))
-        chosen = rowids[positions[top]]
-        ids = dict(self.db.execute(f"SELECT rowid, id FROM docs WHERE rowid IN ({', '.join('?' * len(chosen))})",
-                                   [int(r) for r in chosen]).fetchall())
-        ranked = sorted(((ids[int(r)], float(s)) for r, s in zip(chosen, scores[top])), key=lambda p: (-p[1], p[0]))
-        return ranked
+        return [(int(rowids[positions[i]]), float(scores[i])) for i in top]
 
     def covered(self, field: str, ids: Sequence[str]) -> set[str]:
-        """Which of ``ids`` have a ``field`` vector (answered from the cached matrix)."""
+        """Which of ``ids`` have a ``field`` vector."""
         if field not in self.schema.vectors or not ids:
             return set()
-        rowids, _ = self._matrix(field)
         found: set[str] = set()
         for start in range(0, len(ids), 500):
             chunk = list(ids[start:start + 500])
-            pairs = self.db.execute(f"SELECT rowid, id FROM docs WHERE id IN ({', '.join('?' * len(chunk))})",
-                                    chunk).fetchall()
-            if pairs:
-                wanted = np.fromiter((rowid for rowid, _ in pairs), dtype=np.int64, count=len(pairs))
-                found.update(doc_id for (_, doc_id), hit in zip(pairs, np.isin(wanted, rowids)) if hit)
+            found.update(doc_id for (doc_id,) in self.db.execute(
+                f"SELECT docs.id FROM docs JOIN vectors ON vectors.field = ? AND vectors.doc = docs.rowid "
+                f"WHERE docs.id IN ({', '.join('?' * len(chunk))})", [field, *chunk]))
         return found
 
     def _allowed_rowids(self, filters: tuple[Filter, ...]) -> np.ndarray:
@@ -308,6 +363,7 @@ class Version:
         for connection in connections:
             connection.close()
         self._matrices.clear()
+        self._snapshots.clear()
         self._allowed.clear()
 
 

@@ -18,7 +18,7 @@ from matchmaker.dataio.importer import import_requests, import_suppliers
 from matchmaker.demo.embeddings import seed_cache
 from matchmaker.extensions import db as _db
 from matchmaker.search_service import embedding_cache, get_search
-from tests.conftest import PASSWORD, make_app
+from tests.conftest import PASSWORD, make_app, uses_real_models
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -26,9 +26,9 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
 
 
 @pytest.fixture
-def live_server(tmp_path):
-    """The app serving a slice of the demo catalog on 127.0.0.1, on a free port."""
-    app = make_app(tmp_path, "sqlite", PAGE_SIZE=20)
+def live_server(request, tmp_path):
+    """The app serving a slice of the demo catalog on 127.0.0.1, on a free port (``real_models``: served encoders)."""
+    app = make_app(tmp_path, "sqlite", real_models=uses_real_models(request), PAGE_SIZE=20)
     with app.app_context():
         _db.create_all()
         import_suppliers((DEMO / "suppliers.jsonl").read_bytes().splitlines()[:120])
@@ -37,7 +37,7 @@ def live_server(tmp_path):
         # multilingual-e5's vectors of the demo profiles ship with the code, as for `make run`
         # (the model made them; embedding 120 profiles anew would add 20 s to every browser test).
         seed_cache(get_search().encoders, embedding_cache())
-        result = app.test_cli_runner().invoke(args=["reindex"])  # the real index, real encoders
+        result = app.test_cli_runner().invoke(args=["reindex"])  # the real index
         assert result.exit_code == 0, result.output
         # After the index: importing requests matches them, as on a running instance.
         import_requests((DEMO / "requests.jsonl").read_bytes().splitlines()[:10])

@@ -2,6 +2,7 @@
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from matchmaker.locks import job_lock
@@ -11,6 +12,8 @@ KOREAN = {"name": "한울전장", "name_en": None, "industry": "auto-parts",
           "description": "자동차 와이어 하네스를 생산하는 전장 부품 기업입니다."}
 ENGLISH = {"name": "대성브레이크", "name_en": "Daesung Brake", "industry": "auto-parts",
            "description": "Brake pads and brake discs for passenger cars."}
+
+pytestmark = pytest.mark.real_models  # the embedding cache per served encoder
 
 
 def reindex(runner, *args):

@@ -18,6 +18,8 @@ DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
 REQUESTS = 16
 PER_REQUEST = 8  # judged suppliers kept per request: the best graded first
 
+pytestmark = pytest.mark.real_models  # ranking quality with the served encoders
+
 
 def read(path):
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

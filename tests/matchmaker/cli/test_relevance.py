@@ -41,6 +41,7 @@ def write_files(tmp_path, pairs, prefer_plain: bool):
     return str(req), str(jud)
 
 
+@pytest.mark.real_models
 def test_eval_prints_every_mode_and_explains_the_worst_requests(runner, pairs, tmp_path):
     req, jud = write_files(tmp_path, pairs, prefer_plain=True)
     result = runner.invoke(args=["eval", req, jud])
