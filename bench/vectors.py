@@ -156,7 +156,7 @@ def candidates(matrix: np.ndarray, queries: np.ndarray, allowed: np.ndarray) -> 
     hnsw.hnsw.efConstruction = 80
     hnsw.add(matrix)
     report["faiss_hnsw_build_s"] = round(time.perf_counter() - started, 1)
-    for ef in (64, 128):
+    for ef in (64, 128, 512):
         hnsw.hnsw.efSearch = ef
         report[f"faiss_hnsw_ef{ef}"] = measure(lambda q: hnsw.search(q[None, :], K)[1][0], queries, truth)
 
@@ -164,7 +164,7 @@ def candidates(matrix: np.ndarray, queries: np.ndarray, allowed: np.ndarray) -> 
     index = Index(ndim=dims, metric="ip", dtype="i8", connectivity=16, expansion_add=128)
     index.add(np.arange(len(matrix)), matrix, threads=2)
     report["usearch_hnsw_build_s"] = round(time.perf_counter() - started, 1)
-    for ef in (64, 128):
+    for ef in (64, 128, 512):
         index.expansion_search = ef
 
         def hnsw_search(q):

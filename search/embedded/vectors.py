@@ -1,29 +1,28 @@
 """Vector top-k for one version: memory-mapped snapshots every process shares, plus a small live delta.
 
-A snapshot freezes one field's vectors at a generation into three ``.npy``
-files in the version folder: the doc rowids (sorted), the unit vectors as
-float32, and the same as int8 codes (``round(127 x)``). Readers map them
-(``mmap_mode="r"``), so every web worker shares one copy through the page
-cache instead of holding a private matrix each, and a closed version's
-memory goes back to the system when its maps are dropped.
+A snapshot freezes one field's vectors at a generation into two ``.npy``
+files in the version folder: the doc rowids (sorted) and the unit vectors as
+float32. Readers map them (``mmap_mode="r"``), so every web worker shares one
+copy through the page cache instead of holding a private matrix each, and a
+closed version's memory goes back to the system when its maps are dropped.
 
-A search scans the int8 codes (a quarter of the bytes of float32, with
-SIMD through ``usearch``'s exact search), keeps the best ``RESCORE``
-candidates (at least three times what was asked), and ranks those by their
-float32 vectors, so the order and the scores are float32's. Measured in
-``bench/results/vectors.md``: recall@10 against exact float32 and the time
-per query, beside numpy's exact search and HNSW indexes.
+A search is exact: one float32 matrix-vector product over the mapped rows
+(BLAS), then a partial sort. ``bench/results/vectors.md`` measured the
+alternatives at 100k profiles on this machine: int8 scans (faiss's scalar
+quantizer, usearch's exact search) with float re-scoring were slower than
+numpy's float32 product, and HNSW (faiss, usearch) was under a millisecond
+but missed recall@10 ≥ 0.99 on catalog-like vectors unless its ``ef`` grew
+to where it saved little. So the scan stays exact; what changed is that
+workers share it.
 
 Writes after the snapshot (live sync) go to the ``changed`` table. Their
-docs are skipped in the snapshot and scored exactly from SQLite rows held in
-memory (the delta, small between nightly builds); when the delta grows past
+docs are skipped in the snapshot and scored from SQLite rows held in memory
+(the delta, small between nightly builds); when the delta grows past
 ``REFREEZE`` the writer freezes a new snapshot.
 
-Filters run before top-k: a small allowed subset is scored exactly in
-float32; a large one takes the full int8 scan's best candidates, as many as
-the share of docs the filter keeps calls for, and falls back to scanning
-the subset alone when too few of them pass. A filtered search therefore
-returns ``n`` hits whenever ``n`` docs pass the filters.
+Filters run before top-k: a small allowed subset is gathered and scored on
+its own; a large one is scored with everything and the rest masked out, so
+a filtered search returns ``n`` hits whenever ``n`` docs pass the filters.
 """
 from __future__ import annotations
 
@@ -35,15 +34,8 @@ from pathlib import Path
 
 import numpy as np
 
-SCALE = 127.0
-RESCORE = 100  # int8 candidates re-ranked in float32, at least (and 3 × n)
-EXACT_BELOW = 4_000  # filtered subsets this small are scored in float32 directly
+GATHER_BELOW = 0.25  # a filter keeping less than this share of rows: gather them, else mask the full scan
 REFREEZE = 2_000  # changed docs after which a writer freezes a new snapshot
-
-
-def quantize(matrix: np.ndarray) -> np.ndarray:
-    """int8 codes of unit vectors (every component is within [-1, 1])."""
-    return np.clip(np.rint(matrix * SCALE), -127, 127).astype(np.int8)
 
 
 @dataclass
@@ -53,13 +45,12 @@ class Snapshot:
     generation: int
     rowids: np.ndarray  # int64, sorted
     floats: np.ndarray  # float32 (rows, dims), unit rows
-    codes: np.ndarray  # int8 (rows, dims)
 
     @classmethod
     def load(cls, folder: Path, field: str, generation: int) -> Snapshot:
         stem = folder / f"vectors-{generation}-{field}"
         return cls(generation, np.load(f"{stem}.rowids.npy", mmap_mode="r"),
-                   np.load(f"{stem}.f32.npy", mmap_mode="r"), np.load(f"{stem}.i8.npy", mmap_mode="r"))
+                   np.load(f"{stem}.f32.npy", mmap_mode="r"))
 
 
 def freeze(db: sqlite3.Connection, folder: Path, fields: dict[str, int]) -> int:
@@ -76,7 +67,7 @@ def freeze(db: sqlite3.Connection, folder: Path, fields: dict[str, int]) -> int:
         rowids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         floats = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), dims)
         stem = folder / f"vectors-{generation}-{field}"
-        for suffix, array in (("rowids", rowids), ("f32", floats), ("i8", quantize(floats))):
+        for suffix, array in (("rowids", rowids), ("f32", floats)):
             tmp = Path(f"{stem}.{suffix}.tmp.npy")
             np.save(tmp, array)
             os.replace(tmp, f"{stem}.{suffix}.npy")
@@ -109,8 +100,8 @@ def load_delta(db: sqlite3.Connection, field: str, dims: int, snapshot: Snapshot
     changed = np.fromiter((r[0] for r in db.execute(
         "SELECT doc FROM changed WHERE generation > ? ORDER BY doc", (snapshot.generation,))), dtype=np.int64)
     stale = _positions(snapshot.rowids, changed)
-    rows = db.execute(f"SELECT doc, data FROM vectors WHERE field = ? AND doc IN "
-                      f"(SELECT doc FROM changed WHERE generation > ?) ORDER BY doc",
+    rows = db.execute("SELECT doc, data FROM vectors WHERE field = ? AND doc IN "
+                      "(SELECT doc FROM changed WHERE generation > ?) ORDER BY doc",
                       (field, snapshot.generation)).fetchall()
     rowids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
     floats = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), dims)
@@ -123,14 +114,6 @@ def _positions(sorted_rowids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
         return np.empty(0, dtype=np.int64)
     index = np.clip(np.searchsorted(sorted_rowids, wanted), 0, len(sorted_rowids) - 1)
     return index[sorted_rowids[index] == wanted].astype(np.int64)
-
-
-def _int8_top(codes: np.ndarray, query: np.ndarray, count: int) -> np.ndarray:
-    """Row positions of the ``count`` best int8 inner products (order not guaranteed)."""
-    from usearch.index import search as exact_search
-
-    found = exact_search(codes, quantize(query[None, :])[0], count, "ip", exact=True, threads=1)
-    return np.asarray(found.keys, dtype=np.int64)[: count]
 
 
 def _top(scores: np.ndarray, n: int) -> np.ndarray:
@@ -165,24 +148,16 @@ def _scan(snapshot: Snapshot, query: np.ndarray, n: int, positions: np.ndarray |
     wanted = total - len(stale) if positions is None else len(positions)
     if wanted <= 0 or n <= 0:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
-    count = min(wanted, max(RESCORE, 3 * n))
-    if positions is not None and wanted <= max(EXACT_BELOW, count):
-        rows = positions  # a small subset: float32 for all of it costs less than a scan
-    else:
-        # Scan every row (no copy of the codes), asking for enough extra candidates that the
-        # stale rows and the rows the filter drops still leave ``count``; else scan the subset.
-        share = wanted / total
-        ask = min(total, int(count / share * 1.5) + 16 + len(stale))
-        found = _int8_top(snapshot.codes, query, ask)
-        if positions is None:
-            rows = found[~np.isin(found, stale)] if len(stale) else found
-        else:
-            rows = found[np.isin(found, positions)]
-        if len(rows) < count and ask < total:
-            rows = positions[_int8_top(np.ascontiguousarray(snapshot.codes[positions]), query, count)] \
-                if positions is not None else rows
-        rows = rows[:ask]
-    rows = np.sort(rows)  # sequential reads of the mapped float rows
-    scores = np.asarray(snapshot.floats[rows]) @ query
-    top = _top(scores, n)
-    return snapshot.rowids[rows[top]], scores[top]
+    if positions is not None and wanted < GATHER_BELOW * total:
+        scores = np.asarray(snapshot.floats[positions]) @ query  # gathering a few rows beats a full scan
+        top = _top(scores, n)
+        return snapshot.rowids[positions[top]], scores[top]
+    scores = snapshot.floats @ query  # BLAS over the mapped rows; no copy of the matrix
+    if positions is not None:
+        masked = np.full(total, -np.inf, dtype=np.float32)
+        masked[positions] = scores[positions]
+        scores = masked
+    elif len(stale):
+        scores[stale] = -np.inf
+    top = _top(scores, min(n, wanted))
+    return snapshot.rowids[top], scores[top]

@@ -274,7 +274,7 @@ class Version:
         self._matrices[field] = (generation, rowids, matrix)
         return rowids, matrix
 
-    def _frozen(self, field: str) -> tuple[snapshots.Snapshot, snapshots.Delta] | None:
+    def _frozen(self, field: str, retry: bool = True) -> tuple[snapshots.Snapshot, snapshots.Delta] | None:
         """The field's snapshot and the delta since, both cached until they move; None without a snapshot."""
         meta = dict(self.db.execute("SELECT key, value FROM meta WHERE key IN ('generation', 'vector_snapshot')"))
         if "vector_snapshot" not in meta:
@@ -282,7 +282,10 @@ class Version:
         frozen, generation = json.loads(meta["vector_snapshot"]), int(meta["generation"])
         cached = self._snapshots.get(field)
         if cached is None or cached[0].generation != frozen:
-            cached = (snapshots.Snapshot.load(self.path, field, frozen), None, -1)
+            try:
+                cached = (snapshots.Snapshot.load(self.path, field, frozen), None, -1)
+            except FileNotFoundError:  # another process froze a newer snapshot in between: read again
+                return self._frozen(field, retry=False) if retry else None
         if cached[2] != generation:
             delta = snapshots.load_delta(self.db, field, self.schema.vectors[field], cached[0])
             cached = (cached[0], delta, generation)
@@ -290,7 +293,7 @@ class Version:
         return cached[0], cached[1]
 
     def knn(self, field: str, vector: np.ndarray, filters: Sequence[Filter], n: int) -> list[tuple[str, float]]:
-        """Top ``n`` by cosine similarity among docs passing ``filters`` (int8 scan, float32 ranking)."""
+        """Exact top ``n`` by cosine similarity among docs passing ``filters``."""
         if field not in self.schema.vectors:
             raise ValueError(f"no vector field {field!r} in this index")
         query = _normalized(vector)
