@@ -81,4 +81,4 @@ def saved_suppliers():
     return render_template("catalog/saved.html", page=page)
 
 
-from . import editing  # noqa: E402,F401 - the staff editor's pages join this blueprint
+from . import api, editing  # noqa: E402,F401 - the JSON search and the staff editor's pages join this blueprint
