@@ -328,15 +328,27 @@ class Version:
         return [(int(rowids[positions[i]]), float(scores[i])) for i in top]
 
     def covered(self, field: str, ids: Sequence[str]) -> set[str]:
-        """Which of ``ids`` have a ``field`` vector."""
+        """Which of ``ids`` have a ``field`` vector (answered from the snapshot and delta, or the matrix)."""
         if field not in self.schema.vectors or not ids:
             return set()
+        frozen = self._frozen(field)
+        if frozen is None:
+            rowids, _ = self._matrix(field)
+            stale, extra = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+        else:
+            snapshot, delta = frozen
+            rowids, stale, extra = snapshot.rowids, np.asarray(snapshot.rowids[delta.stale]), delta.rowids
         found: set[str] = set()
         for start in range(0, len(ids), 500):
             chunk = list(ids[start:start + 500])
-            found.update(doc_id for (doc_id,) in self.db.execute(
-                f"SELECT docs.id FROM docs JOIN vectors ON vectors.field = ? AND vectors.doc = docs.rowid "
-                f"WHERE docs.id IN ({', '.join('?' * len(chunk))})", [field, *chunk]))
+            pairs = self.db.execute(f"SELECT rowid, id FROM docs WHERE id IN ({', '.join('?' * len(chunk))})",
+                                    chunk).fetchall()
+            if pairs:
+                wanted = np.fromiter((rowid for rowid, _ in pairs), dtype=np.int64, count=len(pairs))
+                index = np.clip(np.searchsorted(rowids, wanted), 0, max(len(rowids) - 1, 0))
+                has = (rowids[index] == wanted) if len(rowids) else np.zeros(len(wanted), dtype=bool)
+                has = (has & ~np.isin(wanted, stale)) | np.isin(wanted, extra)
+                found.update(doc_id for (_, doc_id), hit in zip(pairs, has) if hit)
         return found
 
     def _allowed_rowids(self, filters: tuple[Filter, ...]) -> np.ndarray:

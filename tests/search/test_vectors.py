@@ -130,3 +130,15 @@ def test_versions_built_before_snapshots_still_search(tmp_path):
     reopened.bulk_index([Document("d7", {"name": "x"}, {"group": ["all"]}, {}, {"vec": -query})])
     assert reopened.knn("vec", -query, [], 1)[0][0] == "d7"
     reopened.close()
+
+
+def test_covered_follows_the_snapshot_and_the_delta(tmp_path):
+    matrix = structured(300)
+    backend = build(tmp_path, matrix)
+    assert backend.covered("vec", ["d1", "d2", "nope"]) == {"d1", "d2"}
+    backend.delete(["d1"])
+    backend.bulk_index([Document("fresh", {"name": "x"}, {"group": ["all"]}, {}, {"vec": matrix[0]}),
+                        Document("d2", {"name": "no vector now"}, {"group": ["all"]}, {}, {})])
+    assert backend.covered("vec", ["d1", "d2", "d3", "fresh"]) == {"d3", "fresh"}
+    assert backend.covered("other", ["d3"]) == set()
+    backend.close()
