@@ -5,8 +5,8 @@ from flask import Blueprint
 from matchmaker.auth.access import PUBLIC, access_rule, roles_required
 from tests.conftest import make_app
 
-PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.register", "health.health", "catalog.index", "catalog.supplier",
-                    "i18n.switch"}
+PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.register", "health.health", "catalog.index", "catalog.api_search",
+                    "catalog.supplier", "i18n.switch"}
 
 
 def test_every_endpoint_declares_an_access_rule(app):
