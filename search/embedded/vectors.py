@@ -63,9 +63,7 @@ def freeze(db: sqlite3.Connection, folder: Path, fields: dict[str, int]) -> int:
     """
     generation = int(db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
     for field, dims in fields.items():
-        rows = db.execute("SELECT doc, data FROM vectors WHERE field = ? ORDER BY doc", (field,)).fetchall()
-        rowids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        floats = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), dims)
+        rowids, floats = read_vectors(db, field, dims)
         stem = folder / f"vectors-{generation}-{field}"
         for suffix, array in (("rowids", rowids), ("f32", floats)):
             tmp = Path(f"{stem}.{suffix}.tmp.npy")
@@ -78,6 +76,18 @@ def freeze(db: sqlite3.Connection, folder: Path, fields: dict[str, int]) -> int:
         if not path.name.startswith(f"vectors-{generation}-"):
             path.unlink(missing_ok=True)
     return generation
+
+
+def read_vectors(db: sqlite3.Connection, field: str, dims: int,
+                 since: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``field``'s (rowids, float32 matrix) from SQLite, by rowid; ``since``: only docs changed after it."""
+    query, params = "SELECT doc, data FROM vectors WHERE field = ?", [field]
+    if since is not None:
+        query += " AND doc IN (SELECT doc FROM changed WHERE generation > ?)"
+        params.append(since)
+    rows = db.execute(query + " ORDER BY doc", params).fetchall()
+    rowids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    return rowids, np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), dims)
 
 
 def snapshot_generation(db: sqlite3.Connection) -> int | None:
@@ -99,21 +109,27 @@ def load_delta(db: sqlite3.Connection, field: str, dims: int, snapshot: Snapshot
     """The docs changed since ``snapshot`` (added, replaced or deleted), for ``field``."""
     changed = np.fromiter((r[0] for r in db.execute(
         "SELECT doc FROM changed WHERE generation > ? ORDER BY doc", (snapshot.generation,))), dtype=np.int64)
-    stale = _positions(snapshot.rowids, changed)
-    rows = db.execute("SELECT doc, data FROM vectors WHERE field = ? AND doc IN "
-                      "(SELECT doc FROM changed WHERE generation > ?) ORDER BY doc",
-                      (field, snapshot.generation)).fetchall()
-    rowids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    floats = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), dims)
-    return Delta(stale, rowids, floats)
+    stale = positions(snapshot.rowids, changed)
+    return Delta(stale, *read_vectors(db, field, dims, since=snapshot.generation))
 
 
-def _positions(sorted_rowids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """Positions in ``sorted_rowids`` of those ``wanted`` rowids it holds."""
-    if not len(sorted_rowids) or not len(wanted):
-        return np.empty(0, dtype=np.int64)
+def _lookup(sorted_rowids: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each ``wanted`` rowid: where it would sit in ``sorted_rowids``, and whether it is there."""
+    if not len(sorted_rowids):
+        return np.zeros(len(wanted), dtype=np.int64), np.zeros(len(wanted), dtype=bool)
     index = np.clip(np.searchsorted(sorted_rowids, wanted), 0, len(sorted_rowids) - 1)
-    return index[sorted_rowids[index] == wanted].astype(np.int64)
+    return index.astype(np.int64), sorted_rowids[index] == wanted
+
+
+def positions(sorted_rowids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Positions in ``sorted_rowids`` of those ``wanted`` rowids it holds, in ``wanted``'s order."""
+    index, found = _lookup(sorted_rowids, wanted)
+    return index[found]
+
+
+def present(sorted_rowids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Whether each ``wanted`` rowid is in ``sorted_rowids`` (a boolean mask)."""
+    return _lookup(sorted_rowids, wanted)[1]
 
 
 def _top(scores: np.ndarray, n: int) -> np.ndarray:
@@ -129,10 +145,10 @@ def search(snapshot: Snapshot, delta: Delta, query: np.ndarray, n: int,
     if allowed is None:
         rowids, scores = _scan(snapshot, query, n, None, delta.stale)
     else:
-        positions = _positions(snapshot.rowids, allowed)
+        rows = positions(snapshot.rowids, allowed)
         if len(delta.stale):
-            positions = np.setdiff1d(positions, delta.stale, assume_unique=True)
-        rowids, scores = _scan(snapshot, query, n, positions, delta.stale)
+            rows = np.setdiff1d(rows, delta.stale, assume_unique=True)
+        rowids, scores = _scan(snapshot, query, n, rows, delta.stale)
     if len(delta.rowids):
         keep = np.isin(delta.rowids, allowed) if allowed is not None else slice(None)
         rowids = np.concatenate([rowids, delta.rowids[keep]])

@@ -267,10 +267,7 @@ class Version:
         cached = self._matrices.get(field)
         if cached and cached[0] == generation:
             return cached[1], cached[2]
-        dims = self.schema.vectors[field]
-        rows = self.db.execute("SELECT doc, data FROM vectors WHERE field = ? ORDER BY doc", (field,)).fetchall()
-        rowids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), dims)
+        rowids, matrix = snapshots.read_vectors(self.db, field, self.schema.vectors[field])
         self._matrices[field] = (generation, rowids, matrix)
         return rowids, matrix
 
@@ -314,9 +311,7 @@ class Version:
         """Exact float32 search over a private matrix (a version not promoted yet, or built before snapshots)."""
         rowids, matrix = self._matrix(field)
         if allowed is not None:
-            # Both arrays are sorted: find each allowed rowid's row; docs without this vector drop out.
-            index = np.clip(np.searchsorted(rowids, allowed), 0, max(len(rowids) - 1, 0))
-            positions = index[rowids[index] == allowed] if len(rowids) else index[:0]
+            positions = snapshots.positions(rowids, allowed)  # docs without this vector drop out
             candidates = matrix[positions]
         else:
             positions, candidates = np.arange(len(rowids)), matrix  # no copy of the whole matrix
@@ -345,9 +340,7 @@ class Version:
                                     chunk).fetchall()
             if pairs:
                 wanted = np.fromiter((rowid for rowid, _ in pairs), dtype=np.int64, count=len(pairs))
-                index = np.clip(np.searchsorted(rowids, wanted), 0, max(len(rowids) - 1, 0))
-                has = (rowids[index] == wanted) if len(rowids) else np.zeros(len(wanted), dtype=bool)
-                has = (has & ~np.isin(wanted, stale)) | np.isin(wanted, extra)
+                has = (snapshots.present(rowids, wanted) & ~np.isin(wanted, stale)) | np.isin(wanted, extra)
                 found.update(doc_id for (_, doc_id), hit in zip(pairs, has) if hit)
         return found
 
