@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from indexers.build import build_index
 from indexers.build import rollback as rollback_version
@@ -11,10 +11,10 @@ from indexers.build import rollback as rollback_version
 from .dataio.exporter import iter_suppliers
 from .extensions import db
 from .locks import job_lock
-from .models import SearchOutboxEntry, Supplier
+from .models import Supplier
 from .models._columns import as_utc, utcnow
 from .search_service import embedding_cache, get_search
-from .search_sync import apply_or_enqueue, drain_outbox
+from .search_sync import apply_or_enqueue, clear_before, drain_outbox, wall_clock
 
 LOCK = "reindex"  # one reindex at a time across every host sharing the database (matchmaker/locks.py)
 
@@ -41,6 +41,7 @@ def _run(*, full, batch_size, keep, rollback, if_missing, progress) -> dict:
         return {"action": "none", "version": backend.live_version(),
                 "message": f"The search index is built already ({backend.live_version()})."}
     started_at = utcnow()
+    queued_before = wall_clock()  # the outbox's own clock (its rows never carry the demo's fixed clock)
     expected = db.session.scalar(select(func.count(Supplier.id))) or 0
     done = 0
 
@@ -58,9 +59,7 @@ def _run(*, full, batch_size, keep, rollback, if_missing, progress) -> dict:
     report = build_index(backend, service.encoders, stream(), expected, cache=embedding_cache(),
                          use_cache=not full, batch_size=batch_size, keep=keep, progress=advance)
     catch_up(streamed, started_at)
-    # Queued changes older than this build are in it; newer ones (made while it ran) are applied now.
-    with db.engine.begin() as connection:
-        connection.execute(delete(SearchOutboxEntry.__table__).where(SearchOutboxEntry.created_at < started_at))
+    clear_before(queued_before)  # queued changes older than this build are in it; newer ones are applied now
     applied, queued = drain_outbox()
     return {"action": "build", **report.as_dict(), "outbox_applied": applied, "outbox_queued": queued,
             "message": "Indexed " + report.summary() + "."}

@@ -126,8 +126,9 @@ def apply_changes(external_ids: Iterable[str]) -> int:
 
 @dataclass
 class BatchResult:
-    """What one pass over the outbox did: suppliers applied and failed, rows removed."""
+    """What one pass over the outbox did: rows taken, suppliers applied and failed, rows removed."""
 
+    taken: int = 0
     applied: int = 0
     failed: int = 0
     rows: int = 0
@@ -140,28 +141,24 @@ Row = tuple[int, str, int]  # (outbox id, supplier external id, attempts so far)
 def apply_rows(rows: Sequence[Row]) -> BatchResult:
     """Apply these outbox rows (one index write per supplier), delete those applied, back off the rest.
 
-    A failed batch is retried a supplier at a time, so one bad profile cannot
-    hold up the others; after a few single failures in a row the backend is
-    taken to be down and the rest wait for their backoff too.
+    Several suppliers go in one batch first; if it fails they are retried one
+    at a time, so one bad profile cannot hold up the others. After a few
+    single failures in a row the backend is taken to be down and the rest
+    wait for their backoff too.
     """
     by_supplier: dict[str, list[Row]] = {}
     for row in rows:
         by_supplier.setdefault(row[1], []).append(row)
-    result = BatchResult()
-    if not by_supplier:
-        return result
-    try:
-        apply_changes(by_supplier)
-    except Exception as exc:  # noqa: BLE001 - any failure must leave the committed data alone
-        result.error = _describe(exc)
-        if len(by_supplier) == 1:
-            _failed(rows, result.error)
-            result.failed = 1
+    result = BatchResult(taken=len(rows))
+    if len(by_supplier) > 1:
+        try:
+            apply_changes(by_supplier)
+        except Exception as exc:  # noqa: BLE001 - any failure must leave the committed data alone
+            result.error = _describe(exc)
+        else:
+            _done(rows)
+            result.applied, result.rows = len(by_supplier), len(rows)
             return result
-    else:
-        _done(rows)
-        result.applied, result.rows = len(by_supplier), len(rows)
-        return result
     misses = 0
     for external_id, its_rows in by_supplier.items():
         if misses >= ISOLATION_GIVE_UP:
@@ -170,7 +167,7 @@ def apply_rows(rows: Sequence[Row]) -> BatchResult:
             continue
         try:
             apply_changes([external_id])
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - as above
             misses += 1
             result.error = _describe(exc)
             _failed(its_rows, result.error)
@@ -219,7 +216,7 @@ def drain_outbox(batch_size: int = 500) -> tuple[int, int]:
     """Apply every queued change now, backoff or not; return (suppliers applied, suppliers still queued)."""
     applied, seen = 0, 0
     while True:
-        rows = [row for row in due_rows(batch_size + seen, due_only=False)][seen:]
+        rows = due_rows(batch_size + seen, due_only=False)[seen:]
         if not rows:
             break
         result = apply_rows(rows)
@@ -247,6 +244,12 @@ def apply_or_enqueue(external_ids: Iterable[str]) -> None:
     except Exception as exc:  # noqa: BLE001 - any failure must leave the committed data alone
         current_app.logger.warning("search sync failed, %d change(s) queued: %s", len(wanted), exc)
         enqueue(wanted, _describe(exc))
+
+
+def clear_before(moment: datetime) -> int:
+    """Delete the changes queued before ``moment`` (a build that started then contains them); return how many."""
+    with db.engine.begin() as connection:
+        return connection.execute(delete(TABLE).where(TABLE.c.created_at < moment)).rowcount
 
 
 def retry_now() -> int:

@@ -75,7 +75,6 @@ def _work(batch_size: int, poll: float, once: bool, stop: threading.Event, say: 
         try:
             result = process_outbox(batch_size)
         except SQLAlchemyError as exc:  # the database restarts or a failover: wait and carry on
-            db.session.remove()
             pause = min(max(pause * 2, 1.0), MAX_PAUSE_SECONDS)
             say(f"Search worker: database unavailable ({type(exc).__name__}); retrying in {pause:.0f} s.")
             stop.wait(pause)
@@ -88,8 +87,8 @@ def _work(batch_size: int, poll: float, once: bool, stop: threading.Event, say: 
         totals.failed += result.failed
         if result.applied or result.failed:
             say(_line(result, time.perf_counter() - started))
-        if result.applied + result.failed >= batch_size:
-            continue  # more may be due right now
+        if result.taken >= batch_size:
+            continue  # a full batch: more may be due right now
         if once:
             return
         stop.wait(poll)
