@@ -9,7 +9,6 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import func, select
 
-
 from .. import PROJECT_ROOT
 from ..accounts import create_user, new_password
 from ..dataio.importer import ImportReport, import_requests, import_suppliers
