@@ -1,10 +1,23 @@
-"""A full index build: every supplier embedded (cache misses only) into a new version, verified, swapped in."""
+"""Index builds: every supplier (or, incrementally, the changed ones) embedded into a new version, verified, swapped in.
+
+A full build writes every supplier into an empty version. An incremental
+build starts from a copy of the live version and applies only the suppliers
+added or changed since it was built, and the deletions; the reindex job
+(``matchmaker/reindex_job.py``) chooses one when the live version's
+:func:`fingerprint` says its documents were made the way a new build would
+make them.
+"""
 from __future__ import annotations
 
+import hashlib
+import inspect
+import json
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from search import analysis, ranking
 
 from search.backend import BackendError, SearchBackend
 from search.documents import SearchRequest
@@ -12,6 +25,7 @@ from search.encoders import Encoder
 from search.engine import SearchEngine
 
 from .cache import EmbeddingCache
+from . import documents
 from .documents import supplier_document
 from .embedding import EmbedCounts, embed_records
 
@@ -28,8 +42,13 @@ class BuildReport:
     from_cache: int
     seconds: float
     dropped: list[str] = field(default_factory=list)
+    incremental: bool = False  # started from a copy of the live version
+    deleted: int = 0
 
     def summary(self) -> str:
+        if self.incremental:
+            return (f"incrementally: {self.documents} changed or added, {self.deleted} deleted, {self.embedded} "
+                    f"embedded, {self.from_cache} from cache, {self.seconds:.1f} s (version {self.version})")
         return (f"{self.documents} documents, {self.embedded} embedded, {self.from_cache} from cache, "
                 f"{self.seconds:.1f} s (version {self.version})")
 
@@ -48,17 +67,34 @@ def verify(backend: SearchBackend, version: str, expected: int, probe: Mapping[s
             raise BackendError(f"new index does not find {probe['external_id']} by its name; not swapping")
 
 
+def fingerprint(schema, encoders: Mapping[str, Encoder], *extra: str) -> str:
+    """What makes a version's documents what they are: the schema, the encoders, the code that analyzes
+    and embeds, and ``extra`` (the ranking profile). Equal fingerprints: a copy needs only the changes."""
+    code = [hashlib.sha256(inspect.getsource(module).encode()).hexdigest() for module in (analysis, ranking, documents)]
+    parts = {"schema": asdict(schema), "encoders": sorted(encoder.cache_key for encoder in encoders.values()),
+             "code": code, "extra": list(extra)}
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:24]
+
+
 def build_index(backend: SearchBackend, encoders: Mapping[str, Encoder], records: Iterable[Mapping[str, Any]],
                 expected: int, *, cache: EmbeddingCache | None = None, use_cache: bool = True,
-                batch_size: int = 256, keep: int = 2, progress: Progress | None = None) -> BuildReport:
+                batch_size: int = 256, keep: int = 2, progress: Progress | None = None,
+                target: str | None = None, deletions: Sequence[str] = (),
+                info: Mapping[str, str] | None = None) -> BuildReport:
     """Build a new version from ``records``, verify it, make it live, drop versions beyond ``keep``.
 
+    ``target``: write into this unpromoted version instead of a new empty one
+    (a copy of the live version: ``records`` are then only the added and
+    changed suppliers, and ``deletions`` the ids to remove).
+    ``info`` is recorded with the version (:meth:`set_build_info`) before it goes live.
     On any failure the new version is dropped and the live one is untouched.
     """
     started = time.perf_counter()
-    version = backend.create_version()
+    version = target or backend.create_version()
     counts, written, probe = EmbedCounts(), 0, None
     try:
+        if deletions:
+            backend.delete(list(deletions), version)
         batch: list[Mapping[str, Any]] = []
         for record in records:
             probe = probe or record
@@ -69,11 +105,14 @@ def build_index(backend: SearchBackend, encoders: Mapping[str, Encoder], records
         if batch:
             written += _flush(backend, encoders, batch, version, counts, cache, use_cache, progress)
         verify(backend, version, expected, probe)
+        if info:
+            backend.set_build_info(version, info)
         backend.promote(version)
     except BaseException:
         backend.drop_version(version)
         raise
-    report = BuildReport(version, written, counts.embedded, counts.from_cache, time.perf_counter() - started)
+    report = BuildReport(version, written, counts.embedded, counts.from_cache, time.perf_counter() - started,
+                         incremental=target is not None, deleted=len(deletions))
     report.dropped = drop_old_versions(backend, keep)
     return report
 

@@ -32,7 +32,7 @@ from indexers.embedding import embed_records
 from .dataio.exporter import index_record
 from .extensions import db
 from .models import Product, SearchOutboxEntry, Supplier
-from .models._columns import as_utc
+from .models._columns import as_utc, utcnow
 from .search_service import embedding_cache, get_search
 
 MODES = ("worker", "inline", "off")
@@ -70,6 +70,24 @@ def flushed_changes(session: Session) -> dict[str, str]:
         elif isinstance(obj, Product) and obj.supplier is not None and obj.supplier not in session.deleted:
             changes.setdefault(obj.supplier.external_id, "upsert")
     return changes
+
+
+def touch_suppliers(session: Session, _context, _instances) -> None:
+    """``before_flush``: a supplier whose products alone changed gets a new ``updated_at`` (and version) too.
+
+    The incremental nightly build finds changed suppliers by ``updated_at``
+    (``matchmaker/reindex_job.py``), and a stale edit is refused by version:
+    both must see a product edit as an edit of its supplier.
+    """
+    now = utcnow()
+    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+        supplier = obj.supplier if isinstance(obj, Product) else obj if isinstance(obj, Supplier) else None
+        if supplier is None or supplier in session.new or supplier in session.deleted:
+            continue
+        if obj is supplier and not session.is_modified(supplier, include_collections=True):
+            continue
+        if not inspect(supplier).attrs.updated_at.history.added:
+            supplier.updated_at = now
 
 
 def write_outbox(session: Session, _context) -> None:
@@ -274,6 +292,7 @@ def init_app(app: Flask) -> None:
     if app.config.get("SEARCH_SYNC", "worker") not in MODES:
         raise ValueError(f"SEARCH_SYNC must be one of {', '.join(MODES)}, not {app.config['SEARCH_SYNC']!r}")
     if not event.contains(db.session, "after_flush", write_outbox):
+        event.listen(db.session, "before_flush", touch_suppliers)
         event.listen(db.session, "after_flush", write_outbox)
         event.listen(db.session, "after_commit", sync_after_commit)
         event.listen(db.session, "after_rollback", forget_changes)

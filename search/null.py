@@ -28,6 +28,7 @@ class NullBackend:
         self.schema = schema
         self.written = 0  # documents accepted so far (tests look)
         self.deleted = 0
+        self.info: dict = {}
 
     def create_version(self) -> str:
         return LIVE
@@ -44,6 +45,22 @@ class NullBackend:
     def drop_version(self, version: str) -> None:
         if version != LIVE:
             raise BackendError(f"no index version {version!r}")
+
+    def copy_version(self, source: str) -> str:
+        self._check(source)
+        return LIVE
+
+    def build_info(self, version: str) -> dict:
+        self._check(version)
+        return dict(self.info)
+
+    def set_build_info(self, version: str, info: Mapping[str, str]) -> None:
+        self._check(version)
+        self.info = dict(info)
+
+    def doc_ids(self, version: str | None = None) -> set[str]:
+        self._check(version)
+        return set()
 
     def bulk_index(self, docs: Iterable[Document], version: str | None = None, batch_size: int = 500) -> int:
         self._check(version)

@@ -63,7 +63,7 @@ def api_search():
     except BackendError as exc:
         current_app.logger.warning("api search unavailable: %s", exc)
         return _error("search is unavailable right now; try again shortly", 503)
-    return jsonify({"query": filters.q, "mode": mode, "note": note, "page": page, "per_page": per_page, "total": result.total,
-                    "pages": result.pages, "fits_nothing": result.fits_nothing,
+    return jsonify({"query": filters.q, "mode": mode, "note": note, "page": page, "per_page": per_page,
+                    "total": result.total, "pages": result.pages, "fits_nothing": result.fits_nothing,
                     "results": [_match(m) for m in result.items],
                     "partial": [_match(m) for m in result.partial[:per_page]]})

@@ -65,7 +65,9 @@ def progress_bar():
 
 
 @click.command("reindex")
-@click.option("--full", is_flag=True, help="Re-embed every profile instead of reusing cached embeddings.")
+@click.option("--full", is_flag=True,
+              help="Rebuild every document from the database, even when only the changes would do.")
+@click.option("--re-embed", is_flag=True, help="Also embed every profile again instead of reusing cached embeddings.")
 @click.option("--batch-size", type=click.IntRange(1, 10_000), default=256, show_default=True,
               help="Suppliers embedded and loaded per batch.")
 @click.option("--keep", type=click.IntRange(0, 100), default=2, show_default=True,
@@ -73,9 +75,13 @@ def progress_bar():
 @click.option("--rollback", is_flag=True, help="Make the previous index version live again; build nothing.")
 @click.option("--if-missing", is_flag=True, help="Do nothing when a live index exists already.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
-def reindex_command(full: bool, batch_size: int, keep: int, rollback: bool, if_missing: bool, as_json: bool) -> None:
+def reindex_command(full: bool, re_embed: bool, batch_size: int, keep: int, rollback: bool, if_missing: bool,
+                    as_json: bool) -> None:
     """Rebuild the search index from the database and swap it in with zero downtime.
 
+    When the live index was built with the same schema, encoders and ranking
+    profile, the new version starts as a copy of it and takes only the
+    suppliers added, changed or deleted since (--full rebuilds everything).
     Only profiles whose text changed are embedded again (the embedding cache
     has the rest). The new version is verified (document count, a probe
     query) before the swap; on any failure the live index is left as it was.
@@ -84,7 +90,7 @@ def reindex_command(full: bool, batch_size: int, keep: int, rollback: bool, if_m
     """
     try:
         with progress_bar() as progress:
-            summary = run_reindex(full=full, batch_size=batch_size, keep=keep, rollback=rollback,
+            summary = run_reindex(full=full, re_embed=re_embed, batch_size=batch_size, keep=keep, rollback=rollback,
                                   if_missing=if_missing, progress=progress)
     except LockHeld as exc:
         click.echo(f"Error: {exc}; try again later.", err=True)

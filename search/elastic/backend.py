@@ -88,9 +88,46 @@ class ElasticsearchBackend:
     def promote(self, version: str) -> None:
         """Give ``version`` serving settings, then move the alias to it in one atomic call."""
         self.client.indices.put_settings(index=version, settings=bodies.serving_settings(self.replicas))
-        self.client.indices.put_mapping(index=version, meta={"promoted": True})  # fit for rollback
+        self._put_meta(version, promoted=True)  # fit for rollback
         self.client.indices.refresh(index=version)
         self.client.indices.update_aliases(actions=bodies.alias_actions(self.alias, self.live_version(), version))
+
+    def _meta(self, version: str) -> dict:
+        found = self.client.indices.get_mapping(index=version)
+        return dict(found[version].get("mappings", {}).get("_meta", {}))
+
+    def _put_meta(self, version: str, **values) -> None:
+        # A mapping's _meta is replaced whole on every update: merge into what is there.
+        self.client.indices.put_mapping(index=version, meta={**self._meta(version), **values})
+
+    @_reachable
+    def copy_version(self, source: str) -> str:
+        """A new, unpromoted index holding ``source``'s documents, copied inside the cluster by ``_reindex``."""
+        name = self.create_version()
+        try:
+            self.client.reindex(source={"index": source}, dest={"index": name}, wait_for_completion=True,
+                                refresh=True)
+        except BaseException:
+            self.client.indices.delete(index=name, ignore_unavailable=True)
+            raise
+        return name
+
+    @_reachable
+    def build_info(self, version: str) -> dict:
+        """What the build of ``version`` recorded (kept in the index mapping's ``_meta``)."""
+        return dict(self._meta(version).get("build", {}))
+
+    @_reachable
+    def set_build_info(self, version: str, info: Mapping[str, str]) -> None:
+        """Record how ``version`` was built, in its mapping's ``_meta``."""
+        self._put_meta(version, build=dict(info))
+
+    @_reachable
+    def doc_ids(self, version: str | None = None) -> set[str]:
+        """The id of every document in ``version`` (scrolled, ids only)."""
+        index = self._require_live(version)
+        return {hit["_id"] for hit in helpers.scan(self.client, index=index, query={"query": {"match_all": {}}},
+                                                   _source=False, size=5000)}
 
     @_reachable
     def drop_version(self, version: str) -> None:

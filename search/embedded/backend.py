@@ -61,12 +61,36 @@ class EmbeddedBackend:
     def _versions_dir(self) -> Path:
         return self.root / "versions"
 
+    def _new_name(self) -> str:
+        self._versions_dir.mkdir(parents=True, exist_ok=True)
+        return datetime.now(timezone.utc).strftime("v%Y%m%d%H%M%S%f-") + secrets.token_hex(3)
+
     def create_version(self) -> str:
         """Create an empty version and return its name (sortable by creation time)."""
-        name = datetime.now(timezone.utc).strftime("v%Y%m%d%H%M%S%f-") + secrets.token_hex(3)
-        self._versions_dir.mkdir(parents=True, exist_ok=True)
+        name = self._new_name()
         store.create(self._versions_dir / name, self.schema)
         return name
+
+    def copy_version(self, source: str) -> str:
+        """A new, unpromoted version holding what ``source`` holds now (the start of an incremental build)."""
+        name = self._new_name()
+        with self._using(source) as opened:
+            try:
+                opened.copy_to(self._versions_dir / name)
+            except BaseException:
+                shutil.rmtree(self._versions_dir / name, ignore_errors=True)
+                raise
+        return name
+
+    def build_info(self, version: str) -> dict:
+        """What the build of ``version`` recorded with :meth:`set_build_info` ({} if nothing)."""
+        with self._using(version) as opened:
+            return opened.build_info()
+
+    def set_build_info(self, version: str, info: Mapping[str, str]) -> None:
+        """Record how ``version`` was built (fingerprint, the time its data was read)."""
+        with self._using(version) as opened:
+            opened.set_build_info(info)
 
     def versions(self) -> list[VersionInfo]:
         """Every version on disk, oldest first, marking the live one."""
@@ -164,6 +188,11 @@ class EmbeddedBackend:
         """Remove documents by id."""
         with self._using(version) as opened:
             return opened.delete(ids)
+
+    def doc_ids(self, version: str | None = None) -> set[str]:
+        """The id of every document in ``version`` (the live one by default)."""
+        with self._using(version) as opened:
+            return opened.ids()
 
     def count(self, version: str | None = None) -> int:
         """How many documents ``version`` (the live one by default) holds."""

@@ -15,6 +15,8 @@ back to one matrix per field, cached until the generation counter moves.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -236,6 +238,49 @@ class Version:
         if snapshots.snapshot_generation(self.db) is None:
             self.freeze()
 
+    def build_info(self) -> dict:
+        """What the build that made this version recorded (:meth:`set_build_info`), or {}."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'build'").fetchone()
+        return json.loads(row[0]) if row else {}
+
+    def set_build_info(self, info: Mapping[str, str]) -> None:
+        with self._write_lock, self.db as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('build', ?)", (json.dumps(dict(info)),))
+
+    def ids(self) -> set[str]:
+        """The id of every document."""
+        return {doc_id for (doc_id,) in self.db.execute("SELECT id FROM docs")}
+
+    def copy_to(self, target: Path) -> None:
+        """Copy this version to a new folder ``target``: a consistent snapshot, never promoted.
+
+        SQLite's backup API copies the file as one read transaction, so writes
+        by other processes (the sync worker) are either in the copy or not,
+        never half. The vector snapshot files never change once written: they
+        are hard-linked, or frozen again when a newer snapshot replaced them
+        in between.
+        """
+        target.mkdir(parents=True)
+        destination = sqlite3.connect(target / FILE)
+        try:
+            self.db.backup(destination)
+            with destination:
+                destination.execute("DELETE FROM meta WHERE key IN ('promoted', 'build')")
+            frozen = snapshots.snapshot_generation(destination)
+        finally:
+            destination.close()
+        if frozen is None:
+            return
+        try:
+            for path in self.path.glob(f"vectors-{frozen}-*.npy"):
+                _link_or_copy(path, target / path.name)
+            for field in self.schema.vectors:
+                snapshots.Snapshot.load(target, field, frozen)
+        except (FileNotFoundError, ValueError):
+            copy = Version(target)
+            copy.freeze()
+            copy.close()
+
     def promoted(self) -> bool:
         """Whether this version has ever been live."""
         return self.db.execute("SELECT 1 FROM meta WHERE key = 'promoted'").fetchone() is not None
@@ -373,6 +418,13 @@ class Version:
         self._matrices.clear()
         self._snapshots.clear()
         self._allowed.clear()
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or one without hard links
+        shutil.copy2(source, target)
 
 
 def _normalized(vector) -> np.ndarray:

@@ -74,11 +74,12 @@ def test_sigkill_during_embedding(instance):
     path, env = instance
     old, before = live(path), cached(path)
     # One big batch: every profile is embedded before anything is loaded.
-    kill_when(env, ["--batch-size", "10000"], lambda: cached(path) >= before + 64)
+    kill_when(env, ["--full", "--batch-size", "10000"], lambda: cached(path) >= before + 64)
     search_still_serves(env, old, path)
     kept = cached(path) - before
     assert kept >= 64
-    rerun = subprocess.run([MATCHMAKER, "reindex", "--json"], env=env, capture_output=True, text=True, check=True)
+    rerun = subprocess.run([MATCHMAKER, "reindex", "--full", "--json"], env=env, capture_output=True, text=True,
+                           check=True)
     summary = __import__("json").loads(rerun.stdout.strip().splitlines()[-1])
     assert summary["documents"] == SUPPLIERS and summary["from_cache"] >= kept
     assert live(path) == summary["version"] != old
@@ -87,8 +88,10 @@ def test_sigkill_during_embedding(instance):
 def test_sigkill_during_bulk_loading(instance):
     path, env = instance
     old = live(path)
-    kill_when(env, ["--batch-size", "20"], lambda: building_docs(path, old) >= 20)
+    # A full build: an incremental one starts from a copy that holds every document at once.
+    kill_when(env, ["--full", "--batch-size", "20"], lambda: building_docs(path, old) >= 20)
     search_still_serves(env, old, path)
-    rerun = subprocess.run([MATCHMAKER, "reindex", "--json"], env=env, capture_output=True, text=True, check=True)
+    rerun = subprocess.run([MATCHMAKER, "reindex", "--full", "--json"], env=env, capture_output=True, text=True,
+                           check=True)
     summary = __import__("json").loads(rerun.stdout.strip().splitlines()[-1])
     assert summary["documents"] == SUPPLIERS and summary["from_cache"] >= 20

@@ -59,10 +59,10 @@ def test_live_sync_embeds_the_edit_once_and_the_nightly_run_reuses_it(runner, db
     assert reindex(runner)["embedded"] == 0
 
 
-def test_full_re_embeds_everything(runner, make_supplier):
+def test_re_embed_embeds_everything_again(runner, make_supplier):
     make_supplier(**KOREAN)
     reindex(runner)
-    assert reindex(runner, "--full")["embedded"] == 2
+    assert reindex(runner, "--re-embed")["embedded"] == 2
 
 
 def test_plain_summary_line(runner, make_supplier):

@@ -231,3 +231,23 @@ def test_vector_filters_skip_documents_without_that_vector(live):
     result = search(live, vectors={"vec": vec(0)}, filters=(Filter.term("industry", "auto-parts"),),
                     mode="vector", k=10)
     assert sorted(ids(result)) == ["s1", "s4"]
+
+
+def test_a_copy_of_the_live_version_answers_alike_and_changes_alone(live):
+    source = live.live_version()
+    live.set_build_info(source, {"fingerprint": "f1", "since": "2026-11-22T00:00:00+00:00"})
+    copy = live.copy_version(source)
+    assert copy != source and live.live_version() == source
+    assert live.doc_ids(copy) == live.doc_ids(source) == {"s1", "s2", "s3", "s4"}
+    assert live.build_info(copy) == {} and live.build_info(source)["fingerprint"] == "f1"
+    assert ids(SearchEngine(live).search(SearchRequest(text="brake", mode="lexical"), copy)) == \
+        ids(search(live, text="brake", mode="lexical"))
+    live.delete(["s4"], copy)
+    live.bulk_index([Document("s5", {"name": "Brake Korea", "products": "brake calipers", "description": ""},
+                              {"industry": ["auto-parts"]}, {}, {"vec": vec(0)})], copy)
+    assert "s4" in ids(search(live, text="brake", mode="lexical"))  # the live version is untouched
+    live.set_build_info(copy, {"fingerprint": "f1", "since": "2026-11-23T00:00:00+00:00"})
+    live.promote(copy)
+    assert ids(search(live, text="brake", mode="lexical")) == ["s5"]
+    assert live.build_info(copy)["since"] == "2026-11-23T00:00:00+00:00"  # kept through the promote
+    assert [v.promoted for v in live.versions() if v.name == copy] == [True]

@@ -27,6 +27,7 @@ class RecordingNode(BaseNode):
 
     docs: dict[str, dict] = {}
     alias: dict[str, str] = {}
+    meta: dict[str, dict] = {}
 
     def perform_request(self, method, target, body=None, headers=None, request_timeout=None):
         path = target.split("?")[0]
@@ -54,13 +55,26 @@ class RecordingNode(BaseNode):
                     self.alias[action["add"]["alias"]] = action["add"]["index"]
         elif path.endswith("/_count"):
             answer = {"count": len(self.docs)}
+        elif path == "/_search/scroll":  # every scroll here fits in its first page
+            answer = {"_scroll_id": "s1", "_shards": {"total": 1, "successful": 1, "skipped": 0, "failed": 0},
+                      "hits": {"total": {"value": 0, "relation": "eq"}, "hits": []}}
         elif path.endswith("/_search"):
             ids = sorted(self.docs)
-            hits = [{"_id": i, "_score": 0.75, "sort": [2.0, i]} for i in ids[:parsed["size"]]]
+            hits = [{"_id": i, "_score": 0.75, "sort": [2.0, i]} for i in ids[:(parsed or {}).get("size", 10)]]
             answer = {"hits": {"total": {"value": len(ids), "relation": "eq"}, "hits": hits}}
+            if "scroll=" in target:
+                answer.update(_scroll_id="s1", _shards={"total": 1, "successful": 1, "skipped": 0, "failed": 0})
         elif path.endswith("/_mget"):
             answer = {"docs": [{"_id": i, "found": True, "_source": {"name": self.docs[i].get("name", "")}}
                                for i in parsed["ids"]]}
+        elif path.endswith("/_mapping"):
+            index = path.strip("/").split("/")[0]
+            if method == "PUT":
+                self.meta[index] = parsed["_meta"]
+            else:
+                answer = {index: {"mappings": {"_meta": self.meta.get(index, {})}}}
+        elif path == "/_reindex":
+            answer = {"took": 1, "total": len(self.docs), "created": len(self.docs), "failures": []}
         elif path == "/_cluster/health":
             answer = {"status": "green"}
         meta = ApiResponseMeta(status=status, http_version="1.1", duration=0.0, node=self.config,
@@ -72,7 +86,7 @@ class RecordingNode(BaseNode):
 @pytest.fixture
 def backend():
     SENT.clear()
-    RecordingNode.docs, RecordingNode.alias = {}, {}
+    RecordingNode.docs, RecordingNode.alias, RecordingNode.meta = {}, {}, {}
     client = Elasticsearch("http://es.invalid:9200", node_class=RecordingNode)
     return ElasticsearchBackend("http://es.invalid:9200", SCHEMA, prefix="mm", client=client)
 
@@ -119,3 +133,24 @@ def test_build_swap_and_search_send_the_documented_requests(backend):
     backend.promote(second)
     assert sent("POST", r"^/_aliases")[-1] == {"actions": [{"remove": {"index": version, "alias": "mm"}},
                                                           {"add": {"index": second, "alias": "mm"}}]}
+
+
+def test_an_incremental_build_copies_the_live_index_inside_the_cluster_and_keeps_its_meta(backend):
+    live = backend.create_version()
+    backend.bulk_index([Document("d1", {"name": "maker"}), Document("d2", {"name": "maker"})], live)
+    backend.set_build_info(live, {"fingerprint": "abc", "since": "2026-11-22T00:00:00+00:00"})
+    backend.promote(live)
+    # promote merged its flag into the mapping's _meta: the build info is still there
+    assert sent("PUT", rf"^/{live}/_mapping")[-1] == {"_meta": {
+        "build": {"fingerprint": "abc", "since": "2026-11-22T00:00:00+00:00"}, "promoted": True}}
+    assert backend.build_info(live) == {"fingerprint": "abc", "since": "2026-11-22T00:00:00+00:00"}
+
+    copy = backend.copy_version(live)
+    assert copy != live and sent("PUT", rf"^/{copy}$")  # created with the mapping first
+    assert sent("POST", r"^/_reindex")[0] == {"source": {"index": live}, "dest": {"index": copy}}
+    reindex_target = next(target for method, target, _ in SENT if target.startswith("/_reindex"))
+    assert "wait_for_completion=true" in reindex_target and "refresh=true" in reindex_target
+    assert backend.build_info(copy) == {}  # a copy is not a finished build until its own run says so
+    assert backend.doc_ids(live) == {"d1", "d2"}
+    scan = sent("POST", rf"^/{live}/_search")[-1]
+    assert scan["query"] == {"match_all": {}} and scan["_source"] is False

@@ -111,3 +111,22 @@ def test_ten_swaps_leave_open_files_and_memory_flat(backend):
     assert _open_files() <= files + 4 * 3
     with backend._using() as live:
         assert live.connections() <= 5
+
+
+def test_a_copy_holds_the_same_documents_shares_the_vector_files_and_is_not_promoted(backend):
+    live = backend.create_version()
+    backend.bulk_index((_doc(i) for i in range(30)), live)
+    backend.set_build_info(live, {"fingerprint": "f", "since": "2026-11-22T00:00:00+00:00"})
+    backend.promote(live)  # freezes the vectors into memory-mapped files
+    copy = backend.copy_version(live)
+    assert backend.doc_ids(copy) == backend.doc_ids(live) == {f"s{i}" for i in range(30)}
+    assert backend.build_info(copy) == {} and backend.build_info(live)["fingerprint"] == "f"
+    assert {v.name: v.promoted for v in backend.versions()} == {live: True, copy: False}
+    frozen = sorted((backend.root / "versions" / live).glob("vectors-*.npy"))
+    assert frozen and all((backend.root / "versions" / copy / f.name).stat().st_ino == f.stat().st_ino
+                          for f in frozen)  # hard links: no second copy of the vectors on disk
+    backend.delete(["s0"], copy)  # the copy changes alone
+    assert "s0" in backend.doc_ids(live) and "s0" not in backend.doc_ids(copy)
+    vector = np.eye(8, dtype=np.float32)[0]
+    assert [doc_id for doc_id, _ in backend.knn("vec", vector, (), 4, live)][0] == "s0"
+    assert "s0" not in [doc_id for doc_id, _ in backend.knn("vec", vector, (), 4, copy)]
