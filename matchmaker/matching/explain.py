@@ -8,6 +8,7 @@ from the bilingual synonym file.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,9 +47,16 @@ def lines_of(supplier) -> list[Line]:
             + [Line("capability", c) for c in supplier.capabilities or [] if c])
 
 
+@functools.lru_cache(maxsize=32768)
+def line_terms(text: str) -> frozenset[str]:
+    """The analyzed terms of a product or capability line (cached: a search reads some 1,000 lines, and
+    product names repeat across suppliers and searches)."""
+    return frozenset(analyze(text))
+
+
 def word_overlap(line: Line, terms: frozenset[str]) -> int:
     """How many distinct query terms the line's name shares."""
-    return len(set(analyze(line.text)) & terms)
+    return len(line_terms(line.text) & terms)
 
 
 def best_by_words(lines: list[Line], terms: frozenset[str]) -> tuple[Line | None, int]:

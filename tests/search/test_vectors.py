@@ -113,6 +113,26 @@ def test_a_large_delta_is_frozen_into_a_new_snapshot(tmp_path, monkeypatch):
     backend.close()
 
 
+def test_a_copy_taking_many_changes_freezes_once_at_its_promote(tmp_path, monkeypatch):
+    monkeypatch.setattr(vectors, "REFREEZE", 10)
+    matrix = structured(400)
+    backend = build(tmp_path, matrix)
+    copy = backend.copy_version(backend.live_version())
+    folder = tmp_path / "index" / "versions" / copy
+    linked = {p.name for p in folder.glob("vectors-*.npy")}
+    for start in range(0, 40, 5):  # eight write batches, each past REFREEZE once the first is in
+        backend.bulk_index([Document(f"d{i}", {"name": "x"}, {"group": ["all"]}, {}, {"vec": -matrix[i]})
+                            for i in range(start, start + 5)], copy)
+    assert {p.name for p in folder.glob("vectors-*.npy")} == linked  # no snapshot while it is being built
+    assert backend.knn("vec", -matrix[3], [], 1, copy)[0][0] == "d3"  # answered from the delta meanwhile
+    backend.promote(copy)
+    assert not linked & {p.name for p in folder.glob("vectors-*.npy")}  # one new snapshot at the promote
+    with backend._using() as opened:
+        assert opened.db.execute("SELECT count(*) FROM changed").fetchone()[0] == 0
+    assert backend.knn("vec", -matrix[3], [], 1)[0][0] == "d3"
+    backend.close()
+
+
 def test_versions_built_before_snapshots_still_search(tmp_path):
     matrix = structured(200)
     backend = build(tmp_path, matrix)

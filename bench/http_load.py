@@ -1,7 +1,7 @@
 """HTTP search latency and throughput against gunicorn on loopback, as buyers would hit it.
 
-    python bench/http.py                         # 10k and 100k profiles
-    python bench/http.py --sizes 10000 --requests 200
+    python bench/http_load.py                       # 10k and 100k profiles
+    python bench/http_load.py --sizes 10000 --requests 200
 
 For each size an instance is made once under ``bench/.scratch/http/<size>/``
 (demo-generator profiles imported through the real importer; the index built
@@ -21,28 +21,24 @@ field and bm25s over the same analyzed texts. Writes
 """
 from __future__ import annotations
 
+import argparse
+import csv
+import http.client
+import json
+import os
+import platform
+import random
+import shutil
+import socket
+import statistics
+import subprocess
 import sys
+import threading
+import time
+import urllib.parse
 from pathlib import Path
 
-# This file is bench/http.py: take its folder off the path, so "http" below is the standard library's.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-
-import argparse  # noqa: E402
-import csv  # noqa: E402
-import http.client  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import platform  # noqa: E402
-import random  # noqa: E402
-import shutil  # noqa: E402
-import socket  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-import urllib.parse  # noqa: E402
-
-import numpy as np  # noqa: E402
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -209,7 +205,8 @@ def peers(folder: Path, size: int, texts: list[str]) -> dict:
         numpy_ms.append((time.perf_counter() - started) * 1000)
     live = (folder / "search-index" / "LIVE").read_text().strip()
     version = Version(folder / "search-index" / "versions" / live)
-    corpus = [analyze(" ".join(json.loads(source).values())) for (source,) in version.db.execute("SELECT source FROM docs")]
+    corpus = [analyze(" ".join(json.loads(source).values()))
+              for (source,) in version.db.execute("SELECT source FROM docs")]
     version.close()
     retriever = bm25s.BM25()
     retriever.index(corpus, show_progress=False)
@@ -233,6 +230,48 @@ def disk_mb(folder: Path) -> float:
     return round(total / 2 ** 20, 1)
 
 
+def edit_latency(folder: Path, port: int, edits: int = 10) -> dict:
+    """Seconds from an edit's commit until the server finds it, with ``matchmaker worker`` running.
+
+    Each edit adds a made-up word to a supplier's description through the ORM
+    (so the outbox row is written in the same transaction, as in the app);
+    the worker embeds it with the real encoders and writes it to the live
+    index; the timer stops when ``/api/search`` (lexical) lists the supplier.
+    One unmeasured edit first lets the worker load its models.
+    """
+    env = {**env_for(folder), "MATCHMAKER_SEARCH_SYNC": "worker"}
+    worker = subprocess.Popen([str(BIN / "matchmaker"), "worker", "--poll", "0.2"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.environ.update(env)
+    from matchmaker import create_app
+    from matchmaker.extensions import db
+    from matchmaker.models import Supplier
+    app = create_app()
+    seconds = []
+    try:
+        with app.app_context():
+            for i in range(edits + 1):
+                supplier = db.session.get(Supplier, 1 + i * 997)
+                word = f"zqx{random.Random(i).randrange(10 ** 9)}"
+                supplier.description = f"{supplier.description} {word}"
+                db.session.commit()
+                started = time.perf_counter()
+                while time.perf_counter() - started < 120:
+                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                    connection.request("GET", f"/api/search?q={word}&mode=lexical")
+                    found = json.loads(connection.getresponse().read())
+                    if any(r["external_id"] == supplier.external_id for r in found.get("results", [])):
+                        break
+                    time.sleep(0.05)
+                if i:  # the first edit waited for the worker's models
+                    seconds.append(time.perf_counter() - started)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
+    ordered = sorted(seconds)
+    return {"edits": len(ordered), "p50_s": round(statistics.median(ordered), 2), "max_s": round(ordered[-1], 2)}
+
+
 def run(size: int, requests: int) -> dict:
     folder = prepare(size)
     texts = tender_titles(requests * 2)
@@ -250,6 +289,8 @@ def run(size: int, requests: int) -> dict:
         report["workers"] = [memory(pid) for pid in workers(server)]
         report["total_rss_mb"] = sum(w["rss_mb"] for w in report["workers"])
         report["total_pss_mb"] = sum(w["pss_mb"] for w in report["workers"])
+        report["edit_to_searchable"] = edit_latency(folder, port)
+        print(f"  {size:,} edit to searchable: {report['edit_to_searchable']}", file=sys.stderr)
     finally:
         server.terminate()
         server.wait(timeout=60)
@@ -261,7 +302,8 @@ def markdown(report: dict) -> str:
     lines = [f"# HTTP search against gunicorn ({report['cpus']} CPUs, loopback)", "",
              "Hybrid search (BM25 + three encoders, query embedding included) through `/api/search` (JSON) "
              "and `/?q=` (HTML); distinct tender titles; p50 / p95 / p99 ms and requests per second.", "",
-             "| profiles | request | clients | p50 | p95 | p99 | QPS | errors |", "|---:|---|---:|---:|---:|---:|---:|---:|"]
+             "| profiles | request | clients | p50 | p95 | p99 | QPS | errors |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|"]
     for size, row in report["sizes"].items():
         for kind in ("json", "html"):
             for clients in (1, 4):
@@ -269,12 +311,14 @@ def markdown(report: dict) -> str:
                 lines.append(f"| {int(size):,} | {kind} | {clients} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} "
                              f"| {r['qps']} | {r['errors']} |")
     lines += ["", "| profiles | workers | RSS per worker (MB) | PSS total (MB) | index on disk (MB) | "
-              "peer numpy exact 384 p50/p95 | peer bm25s p50/p95 |", "|---:|---:|---|---:|---:|---|---|"]
+              "peer numpy exact 384 p50/p95 | peer bm25s p50/p95 | edit to searchable p50 / max (s) |",
+              "|---:|---:|---|---:|---:|---|---|---|"]
     for size, row in report["sizes"].items():
         p = row["peers"]
         lines.append(f"| {int(size):,} | {len(row['workers'])} | {', '.join(str(w['rss_mb']) for w in row['workers'])} "
                      f"| {row['total_pss_mb']} | {row['index_mb']} | {p['numpy_exact_384']['p50_ms']} / "
-                     f"{p['numpy_exact_384']['p95_ms']} | {p['bm25s']['p50_ms']} / {p['bm25s']['p95_ms']} |")
+                     f"{p['numpy_exact_384']['p95_ms']} | {p['bm25s']['p50_ms']} / {p['bm25s']['p95_ms']} | "
+                     f"{row['edit_to_searchable']['p50_s']} / {row['edit_to_searchable']['max_s']} |")
     return "\n".join(lines) + "\n"
 
 
