@@ -36,6 +36,7 @@ import sys
 import threading
 import time
 import urllib.parse
+import uuid
 from pathlib import Path
 
 import numpy as np
@@ -252,7 +253,7 @@ def edit_latency(folder: Path, port: int, edits: int = 10) -> dict:
         with app.app_context():
             for i in range(edits + 1):
                 supplier = db.session.get(Supplier, 1 + i * 997)
-                word = f"zqx{random.Random(i).randrange(10 ** 9)}"
+                word = f"zqx{uuid.uuid4().hex[:12]}"  # new in every run: the instances are kept between runs
                 supplier.description = f"{supplier.description} {word}"
                 db.session.commit()
                 started = time.perf_counter()
@@ -274,18 +275,19 @@ def edit_latency(folder: Path, port: int, edits: int = 10) -> dict:
 
 def run(size: int, requests: int) -> dict:
     folder = prepare(size)
-    texts = tender_titles(requests * 2)
+    texts = tender_titles(requests * 4 + 20)  # every request a query no worker has embedded yet
     server, port = start_server(folder)
     try:
         report = {"profiles": size, "index_mb": disk_mb(folder)}
-        warm = [f"/api/search?q={urllib.parse.quote(t)}" for t in tender_titles(20)]
+        warm = [f"/api/search?q={urllib.parse.quote(t)}" for t in texts[-20:]]
         load(port, warm, 2)  # every worker has searched once (vectors mapped, caches warm)
-        for kind, template in (("json", "/api/search?q={}&per_page=10"), ("html", "/?q={}")):
-            for clients in (1, 4):
-                chosen = texts[:requests] if clients == 1 else texts[requests:]
-                paths = [template.format(urllib.parse.quote(t)) for t in chosen]
-                report[f"{kind}_{clients}"] = load(port, paths, clients)
-                print(f"  {size:,} {kind} x{clients}: {report[f'{kind}_{clients}']}", file=sys.stderr)
+        settings = [(kind, template, clients) for kind, template in (
+            ("json", "/api/search?q={}&per_page=10"), ("html", "/?q={}")) for clients in (1, 4)]
+        for number, (kind, template, clients) in enumerate(settings):
+            chosen = texts[number * requests:(number + 1) * requests]
+            paths = [template.format(urllib.parse.quote(t)) for t in chosen]
+            report[f"{kind}_{clients}"] = load(port, paths, clients)
+            print(f"  {size:,} {kind} x{clients}: {report[f'{kind}_{clients}']}", file=sys.stderr)
         report["workers"] = [memory(pid) for pid in workers(server)]
         report["total_rss_mb"] = sum(w["rss_mb"] for w in report["workers"])
         report["total_pss_mb"] = sum(w["pss_mb"] for w in report["workers"])
