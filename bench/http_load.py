@@ -328,13 +328,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--requests", type=int, default=200, help="requests per client setting")
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default: one per core); results go to "
+                                                    "http-workers<N>.{json,md}")
     args = parser.parse_args()
+    if args.workers:
+        os.environ["MATCHMAKER_WORKERS"] = str(args.workers)
     report = {"cpus": os.cpu_count(), "python": platform.python_version(), "sizes": {}}
     for size in args.sizes:
         report["sizes"][str(size)] = run(size, args.requests)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "http.json").write_text(json.dumps(report, indent=2) + "\n")
-    (RESULTS / "http.md").write_text(markdown(report))
+    name = f"http-workers{args.workers}" if args.workers else "http"
+    (RESULTS / f"{name}.json").write_text(json.dumps(report, indent=2) + "\n")
+    (RESULTS / f"{name}.md").write_text(markdown(report))
     print(markdown(report))
 
 
