@@ -128,6 +128,19 @@ def candidates(matrix: np.ndarray, queries: np.ndarray, allowed: np.ndarray) -> 
     report: dict = {}
     report["numpy_exact_f32"] = measure(lambda q: exact_top(matrix, q), queries, truth)
 
+    # What the engine does from 20k rows on (search/embedded/vectors.py): a scan of the vectors projected
+    # on their top principal components (half the dimensions), the best candidates re-scored in float32.
+    from search.embedded import vectors as engine
+    basis, reduced = engine.reduction(matrix)
+    snapshot = engine.Snapshot(0, np.arange(len(matrix), dtype=np.int64), matrix, basis, reduced)
+    none = np.empty(0, dtype=np.int64)
+    for pool in (800, 1600):
+        report[f"engine_pca{basis.shape[1]}_rescore{pool}"] = measure(
+            lambda q, pool=pool: engine._rescored(snapshot, q, K, pool, None, none)[0], queries, truth)
+    allowed_truth = [set(allowed[exact_top(matrix[allowed], q)].tolist()) for q in queries]
+    report["filtered_engine_pca_rescore800"] = measure(
+        lambda q: engine._rescored(snapshot, q, K, 800, allowed, none)[0], queries, allowed_truth)
+
     flat = faiss.IndexFlatIP(dims)
     flat.add(matrix)
     report["faiss_exact_f32"] = measure(lambda q: flat.search(q[None, :], K)[1][0], queries, truth)

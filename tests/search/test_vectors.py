@@ -18,6 +18,13 @@ def structured(n: int, seed: int = 0) -> np.ndarray:
     return (matrix / np.linalg.norm(matrix, axis=1, keepdims=True)).astype(np.float32)
 
 
+def decaying(n: int, seed: int = 0) -> np.ndarray:
+    """Unit vectors whose variance falls off across dimensions, as real embeddings' spectra do."""
+    rng = np.random.default_rng(seed)
+    matrix = rng.standard_normal((n, DIMS)) * 0.85 ** np.arange(DIMS)
+    return (matrix / np.linalg.norm(matrix, axis=1, keepdims=True)).astype(np.float32)
+
+
 def build(tmp_path, matrix, groups=None) -> EmbeddedBackend:
     backend = EmbeddedBackend(tmp_path / "index", SCHEMA)
     version = backend.create_version()
@@ -130,6 +137,39 @@ def test_a_copy_taking_many_changes_freezes_once_at_its_promote(tmp_path, monkey
     with backend._using() as opened:
         assert opened.db.execute("SELECT count(*) FROM changed").fetchone()[0] == 0
     assert backend.knn("vec", -matrix[3], [], 1)[0][0] == "d3"
+    backend.close()
+
+
+def test_a_large_snapshot_scans_a_reduced_copy_and_returns_exact_cosines(tmp_path, monkeypatch):
+    monkeypatch.setattr(vectors, "REDUCE_FROM", 5_000)
+    monkeypatch.setattr(vectors, "RESCORE_MIN", 200)
+    matrix = decaying(20_000, seed=4)
+    groups = ["a" if i % 3 else "b" for i in range(len(matrix))]
+    backend = build(tmp_path, matrix, groups)
+    folder = tmp_path / "index" / "versions" / backend.live_version()
+    assert {p.name.split("-", 2)[2] for p in folder.glob("vectors-*.npy")} == {
+        "vec.f32.npy", "vec.rowids.npy", "vec.basis.npy", "vec.reduced.npy"}
+    queries = decaying(50, seed=9)
+    keep = np.array([g == "a" for g in groups])
+    found_all = found_a = 0
+    for query in queries:
+        hits = backend.knn("vec", query, [], 10)
+        assert all(score == pytest.approx(float(matrix[int(i[1:])] @ query), abs=1e-5) for i, score in hits)
+        found_all += len({i for i, _ in hits} & set(exact(matrix, query, 10)))
+        filtered = backend.knn("vec", query, [Filter.term("group", "a")], 10)  # two thirds kept: the mask path
+        assert len(filtered) == 10 and all(keep[int(i[1:])] for i, _ in filtered)
+        found_a += len({i for i, _ in filtered} & set(exact(matrix, query, 10, keep)))
+    assert found_all / 500 >= 0.99 and found_a / 500 >= 0.99
+    best = backend.knn("vec", queries[0], [], 1)[0][0]
+    backend.delete([best])  # a deleted document never comes back from the snapshot
+    assert best not in [i for i, _ in backend.knn("vec", queries[0], [], 10)]
+    backend.close()
+
+
+def test_a_small_snapshot_stays_exact_without_a_reduced_copy(tmp_path):
+    backend = build(tmp_path, structured(500))
+    folder = tmp_path / "index" / "versions" / backend.live_version()
+    assert not list(folder.glob("vectors-*.reduced.npy"))
     backend.close()
 
 
