@@ -19,7 +19,7 @@ Why these defaults:
   would load the models in the master, where the warm-up thread does not
   survive the fork, and PyTorch's thread pools are not fork-safe.
 - Short of memory: ``MATCHMAKER_WORKERS=1 MATCHMAKER_THREADS=8`` keeps one
-  copy of the models (1.4 GB in all at 100k profiles instead of 2.8 GB) for
+  copy of the models (1.7 GB in all at 100k profiles instead of 3.3 GB) for
   about a fifth less throughput (bench/README.md, "HTTP search").
 - No ``max_requests``: a restarted worker loads its models again (15–25 s of
   word-only search); versions and connections are released by the index
