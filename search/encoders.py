@@ -159,7 +159,7 @@ class UseEncoder(_LazyEncoder):
         super().__init__()
         # One BLAS thread: a query takes 1.5 ms with two and 3 ms with one, but idle BLAS threads
         # spin on the cores after each call and slowed the e5 query that follows from 12 ms to
-        # 108 ms (2 cores; measured in bench/README.md, "Query embedding").
+        # 108 ms (2 cores; bench/README.md, "Where the time went").
         self.threads = threads
 
     def _load(self):
