@@ -14,7 +14,6 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from indexers.build import build_index, fingerprint
 from indexers.build import rollback as rollback_version
@@ -25,7 +24,7 @@ from .extensions import db
 from .locks import job_lock
 from .models import Supplier
 from .models._columns import as_utc, utcnow
-from .search_service import embedding_cache, get_search
+from .search_service import embedding_cache, get_search, load_in_order
 from .search_sync import apply_or_enqueue, clear_before, drain_outbox, wall_clock
 
 LOCK = "reindex"  # one reindex at a time across every host sharing the database (matchmaker/locks.py)
@@ -99,15 +98,21 @@ def _run(*, full, re_embed, batch_size, keep, rollback, if_missing, progress) ->
             "message": "Indexed " + report.summary() + "."}
 
 
-def catch_up(streamed: set[str], started_at) -> None:
-    """Apply what changed while the build streamed: live sync wrote it to the version now replaced."""
+def differences(known: set[str], moment: datetime) -> tuple[list[str], list[str], set[str]]:
+    """The database against a set of ``known`` ids as of ``moment``:
+    ``(ids changed since or not known, known ids deleted since, every id now)``."""
     rows = db.session.execute(select(Supplier.external_id, Supplier.updated_at)).all()
     present = {external_id for external_id, _ in rows}
-    changes = {external_id for external_id, updated in rows
-               if as_utc(updated) >= started_at or external_id not in streamed}
-    changes |= streamed - present  # deleted while the build ran
-    if changes:
-        apply_or_enqueue(sorted(changes))
+    changed = sorted(external_id for external_id, updated in rows
+                     if external_id not in known or as_utc(updated) >= moment)
+    return changed, sorted(known - present), present
+
+
+def catch_up(streamed: set[str], started_at) -> None:
+    """Apply what changed while the build streamed: live sync wrote it to the version now replaced."""
+    changed, deleted, _ = differences(streamed, started_at)
+    if changed or deleted:
+        apply_or_enqueue(changed + deleted)
 
 
 def index_fingerprint(service) -> str:
@@ -130,20 +135,11 @@ def changes_since(backend, version: str, since: datetime) -> tuple[list[str], li
 
     Read after the copy, so whatever the copy missed is in the database by now.
     """
-    rows = db.session.execute(select(Supplier.external_id, Supplier.updated_at)).all()
-    present = {external_id for external_id, _ in rows}
-    indexed = backend.doc_ids(version)
-    since -= CLOCK_MARGIN
-    changed = sorted(external_id for external_id, updated in rows
-                     if external_id not in indexed or as_utc(updated) >= since)
-    return changed, sorted(indexed - present), present
+    return differences(backend.doc_ids(version), since - CLOCK_MARGIN)
 
 
 def records_of(external_ids: list[str]):
     """Index records of ``external_ids``, loaded a chunk at a time."""
     for start in range(0, len(external_ids), CHUNK):
-        chunk = external_ids[start:start + CHUNK]
-        rows = db.session.scalars(select(Supplier).where(Supplier.external_id.in_(chunk))
-                                  .options(selectinload(Supplier.products)).order_by(Supplier.id))
-        for row in rows:
+        for row in load_in_order(external_ids[start:start + CHUNK], with_products=True):
             yield index_record(row)
