@@ -18,14 +18,13 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from search import analysis, ranking
-
 from search.backend import BackendError, SearchBackend
 from search.documents import SearchRequest
 from search.encoders import Encoder
 from search.engine import SearchEngine
 
-from .cache import EmbeddingCache
 from . import documents
+from .cache import EmbeddingCache
 from .documents import supplier_document
 from .embedding import EmbedCounts, embed_records
 
