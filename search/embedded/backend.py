@@ -45,6 +45,7 @@ class EmbeddedBackend:
     """Search backend on local disk: SQLite FTS5 for BM25 and exact numpy vector search."""
 
     name = "embedded"
+    layout = store.FORMAT
 
     def __init__(self, root: str | os.PathLike, schema: IndexSchema, synonyms: Synonyms | None = None):
         self.root = Path(root)

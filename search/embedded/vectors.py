@@ -77,15 +77,12 @@ def reduction(floats: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     return basis, np.ascontiguousarray(floats @ basis, dtype=np.float32)
 
 
-def freeze(db: sqlite3.Connection, folder: Path, fields: dict[str, int]) -> int:
-    """Write a snapshot of every vector field at the current generation; return the generation.
+def write(db: sqlite3.Connection, folder: Path, fields: dict[str, int], generation: int) -> None:
+    """Write the snapshot files of every vector field as ``generation``'s, under new names.
 
-    Run inside the writer's lock. Files are written under new names, then the
-    ``vector_snapshot`` meta row moves to them in one transaction; files of
-    older snapshots are removed (a process that still maps them keeps its
-    pages until it lets go).
+    Run inside the writer's lock; the caller then moves the ``vector_snapshot``
+    meta row to them and drops older files (:func:`drop_older`).
     """
-    generation = int(db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
     for field, dims in fields.items():
         rowids, floats = read_vectors(db, field, dims)
         stem = folder / f"vectors-{generation}-{field}"
@@ -97,13 +94,14 @@ def freeze(db: sqlite3.Connection, folder: Path, fields: dict[str, int]) -> int:
             tmp = Path(f"{stem}.{suffix}.tmp.npy")
             np.save(tmp, array)
             os.replace(tmp, f"{stem}.{suffix}.npy")
-    with db:
-        db.execute("INSERT OR REPLACE INTO meta VALUES ('vector_snapshot', ?)", (json.dumps(generation),))
-        db.execute("DELETE FROM changed WHERE generation <= ?", (generation,))
+
+
+def drop_older(folder: Path, generation: int) -> None:
+    """Remove the files of snapshots other than ``generation``'s (a process that still maps them keeps its
+    pages until it lets go)."""
     for path in folder.glob("vectors-*.npy"):
         if not path.name.startswith(f"vectors-{generation}-"):
             path.unlink(missing_ok=True)
-    return generation
 
 
 def read_vectors(db: sqlite3.Connection, field: str, dims: int,
@@ -141,7 +139,7 @@ def load_delta(db: sqlite3.Connection, field: str, dims: int, snapshot: Snapshot
     return Delta(stale, *read_vectors(db, field, dims, since=snapshot.generation))
 
 
-def _lookup(sorted_rowids: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def lookup(sorted_rowids: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each ``wanted`` rowid: where it would sit in ``sorted_rowids``, and whether it is there."""
     if not len(sorted_rowids):
         return np.zeros(len(wanted), dtype=np.int64), np.zeros(len(wanted), dtype=bool)
@@ -151,13 +149,13 @@ def _lookup(sorted_rowids: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, 
 
 def positions(sorted_rowids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     """Positions in ``sorted_rowids`` of those ``wanted`` rowids it holds, in ``wanted``'s order."""
-    index, found = _lookup(sorted_rowids, wanted)
+    index, found = lookup(sorted_rowids, wanted)
     return index[found]
 
 
 def present(sorted_rowids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     """Whether each ``wanted`` rowid is in ``sorted_rowids`` (a boolean mask)."""
-    return _lookup(sorted_rowids, wanted)[1]
+    return lookup(sorted_rowids, wanted)[1]
 
 
 def _top(scores: np.ndarray, n: int) -> np.ndarray:

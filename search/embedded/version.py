@@ -5,12 +5,16 @@ only splits our tokens on spaces and scores them with its built-in BM25 and
 per-column weights. Synonym expansions of a query (see :mod:`search.synonyms`)
 are added as FTS5 phrases: each one scores as a single unit, however many
 bigrams it has, and matches only where its terms are contiguous. Keywords and
-numbers live in indexed side tables, so
-filters run inside the same SQL query as the match (before top-k). Vectors are
-float32 blobs in SQLite (the source of truth); once the version is promoted
-they are also frozen into memory-mapped snapshots that every process shares
-(:mod:`search.embedded.vectors`), and versions built before snapshots fall
-back to one matrix per field, cached until the generation counter moves.
+numbers live in indexed side tables, so filters run inside the same SQL query
+as the match (before top-k).
+
+Vectors are float32 blobs in SQLite and each document's analyzed terms are
+kept in the ``terms`` table (the sources of truth). Once the version is
+promoted both are frozen into memory-mapped files that every process shares:
+vector snapshots (:mod:`search.embedded.vectors`) and the lexicon, postings
+that score single terms exactly as FTS5's BM25 does without walking every
+match (:mod:`search.embedded.lexicon`). A version not promoted yet, or built
+before snapshots, searches FTS5 and one vector matrix per field instead.
 """
 from __future__ import annotations
 
@@ -27,9 +31,13 @@ import numpy as np
 
 from ..analysis import analyze
 from ..documents import Document, Filter, IndexSchema
+from . import lexicon as postings
 from . import vectors as snapshots
 
 FILE = "index.sqlite3"
+# The layout of a version; a build fingerprint includes it, so the first nightly run after an upgrade that
+# changes it rebuilds everything instead of copying an old version. 2: the terms table and the lexicon.
+FORMAT = "2"
 # Our tokens may hold . ' ’ , (8708.99, don't, 10,000): keep FTS5 from splitting them again.
 TOKENIZE = "unicode61 remove_diacritics 0 tokenchars '.''’,'"
 
@@ -57,7 +65,7 @@ def create(path: Path, schema: IndexSchema) -> None:
             CREATE TABLE vectors (field TEXT NOT NULL, doc INTEGER NOT NULL, data BLOB NOT NULL,
                                   PRIMARY KEY (field, doc)) WITHOUT ROWID;
             CREATE TABLE changed (doc INTEGER PRIMARY KEY, generation INTEGER NOT NULL);
-        """)
+        """ + postings.SCHEMA)
         db.executemany("INSERT INTO meta VALUES (?, ?)", [
             ("schema", json.dumps({"text_fields": schema.text_fields, "keyword_fields": schema.keyword_fields,
                                    "numeric_fields": schema.numeric_fields, "vectors": schema.vectors})),
@@ -93,6 +101,12 @@ def _quoted(terms: Sequence[str]) -> str:
     return '"' + " ".join(terms).replace('"', '""') + '"'
 
 
+def clauses(text: str, expansions: Sequence[str] = ()) -> list[tuple[str, ...]]:
+    """The query's clauses: each analyzed term of ``text`` alone, then each expansion's terms as one phrase."""
+    terms = [(term,) for term in dict.fromkeys(analyze(text))]
+    return list(dict.fromkeys(terms + [phrase for phrase in (tuple(analyze(p)) for p in expansions) if phrase]))
+
+
 def match_expression(text: str, expansions: Sequence[str] = ()) -> str | None:
     """An FTS5 query that ORs the analyzed terms of ``text`` and each expansion as one phrase.
 
@@ -103,10 +117,8 @@ def match_expression(text: str, expansions: Sequence[str] = ()) -> str | None:
     outweigh the buyer's own words in a mixed-language catalog; both are
     measured in bench/results/synonyms.md.
     """
-    terms = list(dict.fromkeys(analyze(text)))
-    phrases = [tuple(analyze(phrase)) for phrase in expansions]
-    clauses = list(dict.fromkeys([_quoted([term]) for term in terms] + [_quoted(p) for p in phrases if p]))
-    return " OR ".join(clauses) if clauses else None
+    quoted = [_quoted(clause) for clause in clauses(text, expansions)]
+    return " OR ".join(quoted) if quoted else None
 
 
 class Version:
@@ -129,12 +141,18 @@ class Version:
         self._matrices: dict[str, tuple[int, np.ndarray, np.ndarray]] = {}
         # Per field: (snapshot, delta, generation the delta was read at); the snapshot's arrays are mapped.
         self._snapshots: dict[str, tuple] = {}
+        # (lexicon, delta, generation the delta was read at); the lexicon's arrays are mapped.
+        self._lexicon: tuple | None = None
         # Rowids passing a set of filters, by (filters, generation): one search asks once per encoder.
         self._allowed: OrderedDict[tuple, np.ndarray] = OrderedDict()
         meta = dict(self.db.execute("SELECT key, value FROM meta"))
         raw = json.loads(meta["schema"])
         self.schema = IndexSchema(raw["text_fields"], tuple(raw["keyword_fields"]), tuple(raw["numeric_fields"]),
                                   raw["vectors"])
+        # Versions of format 1 have no terms table: they keep searching FTS5 alone.
+        self.keeps_terms = self.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'terms'").fetchone() is not None
+        self._vocabulary = postings.Vocabulary()
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -162,7 +180,7 @@ class Version:
 
     def _remove(self, db: sqlite3.Connection, rowid: int) -> None:
         db.execute("DELETE FROM fts WHERE rowid = ?", (rowid,))
-        for table in ("keywords", "numbers"):
+        for table in ("keywords", "numbers") + (("terms",) if self.keeps_terms else ()):
             db.execute(f"DELETE FROM {table} WHERE doc = ?", (rowid,))
         # By the whole primary key (field, doc): "WHERE doc = ?" alone scanned every vector of the
         # version, 0.1 s a document at 100k profiles.
@@ -184,9 +202,11 @@ class Version:
                     db.execute("UPDATE docs SET source = ? WHERE rowid = ?", (source, rowid))
                 else:
                     rowid = db.execute("INSERT INTO docs (id, source) VALUES (?, ?)", (doc.id, source)).lastrowid
-                analyzed = [" ".join(analyze(doc.text.get(name, ""))) for name in fields]
+                analyzed = [analyze(doc.text.get(name, "")) for name in fields]
                 db.execute(f"INSERT INTO fts (rowid, {', '.join(_fts_columns(self.schema))}) "
-                           f"VALUES (?, {', '.join('?' * len(fields))})", (rowid, *analyzed))
+                           f"VALUES (?, {', '.join('?' * len(fields))})", (rowid, *map(" ".join, analyzed)))
+                if self.keeps_terms:
+                    db.execute("INSERT INTO terms VALUES (?, ?, ?)", (rowid, *self._vocabulary.row(db, analyzed)))
                 db.executemany("INSERT INTO keywords VALUES (?, ?, ?)",
                                [(name, value, rowid) for name, values in doc.keywords.items() for value in values])
                 db.executemany("INSERT INTO numbers VALUES (?, ?, ?)",
@@ -234,10 +254,27 @@ class Version:
             self.freeze()
 
     def freeze(self) -> int:
-        """Snapshot every vector field to memory-mapped files now; return the snapshot's generation."""
+        """Snapshot every vector field, and the lexicon, to memory-mapped files now; return their generation.
+
+        Files are written under new names, then the meta rows move to them in
+        one transaction, with the ``changed`` rows they now cover; older files
+        are removed (a process that still maps them keeps its pages until it
+        lets go).
+        """
         with self._write_lock:
-            self.db.execute("CREATE TABLE IF NOT EXISTS changed (doc INTEGER PRIMARY KEY, generation INTEGER NOT NULL)")
-            return snapshots.freeze(self.db, self.path, self.schema.vectors)
+            db = self.db
+            db.execute("CREATE TABLE IF NOT EXISTS changed (doc INTEGER PRIMARY KEY, generation INTEGER NOT NULL)")
+            generation = self.generation()
+            snapshots.write(db, self.path, self.schema.vectors, generation)
+            if self.keeps_terms:
+                postings.write(db, self.path, generation, len(self.schema.text_fields))
+            with db:
+                keys = ("vector_snapshot", "lexical_snapshot") if self.keeps_terms else ("vector_snapshot",)
+                db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [(key, str(generation)) for key in keys])
+                db.execute("DELETE FROM changed WHERE generation <= ?", (generation,))
+            snapshots.drop_older(self.path, generation)
+            postings.drop_older(self.path, generation)
+            return generation
 
     def mark_promoted(self) -> None:
         """Remember that this version was made live (a finished build, fit for rollback); freeze its vectors."""
@@ -280,10 +317,12 @@ class Version:
         if frozen is None:
             return
         try:
-            for path in self.path.glob(f"vectors-{frozen}-*.npy"):
+            for path in [*self.path.glob(f"vectors-{frozen}-*.npy"), *self.path.glob(f"lexicon-{frozen}.*.npy")]:
                 _link_or_copy(path, target / path.name)
             for field in self.schema.vectors:
                 snapshots.Snapshot.load(target, field, frozen)
+            if self.keeps_terms:
+                postings.Lexicon.load(target, frozen)
         except (FileNotFoundError, ValueError):
             copy = Version(target)
             copy.freeze()
@@ -300,23 +339,61 @@ class Version:
     def lexical(self, text: str, filters: Sequence[Filter], n: int, expansions: Sequence[str] = (),
                 boosts: Mapping[str, float] | None = None) -> tuple[list[tuple[str, float]], int]:
         """BM25 top ``n`` for ``text`` (plus synonym ``expansions``) among docs passing ``filters``, and the total."""
-        expression = match_expression(text, expansions)
-        if expression is None:
+        found = clauses(text, expansions)
+        if not found:
             return [], 0
+        boosts = boosts or {}
+        weights = [float(boosts.get(name, weight)) for name, weight in self.schema.text_fields.items()]
+        frozen = self._frozen_lexicon()
+        if frozen is None:
+            pairs, total = self._lexical_fts(found, filters, n, weights)
+        else:
+            phrases = []
+            for phrase in (clause for clause in found if len(clause) > 1):  # positions: FTS5's part
+                rows = self.db.execute(f"SELECT rowid, bm25(fts, {', '.join(map(str, weights))}) FROM fts "
+                                       "WHERE fts MATCH ?", (_quoted(phrase),)).fetchall()
+                phrases.append((np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
+                                np.fromiter((-r[1] for r in rows), dtype=np.float64, count=len(rows))))
+            allowed = self._allowed_rowids(tuple(filters)) if filters else None
+            numbers = postings.numbers_of(self.db, [clause[0] for clause in found if len(clause) == 1])
+            pairs, total = postings.search(*frozen, numbers, weights, n, allowed, phrases)
+        if not pairs:
+            return [], total
+        ids = dict(self.db.execute(f"SELECT rowid, id FROM docs WHERE rowid IN ({', '.join('?' * len(pairs))})",
+                                   [rowid for rowid, _ in pairs]).fetchall())
+        return sorted(((ids[rowid], score) for rowid, score in pairs if rowid in ids),
+                      key=lambda pair: (-pair[1], pair[0])), total
+
+    def _lexical_fts(self, found: list[tuple[str, ...]], filters: Sequence[Filter], n: int,
+                     weights: list[float]) -> tuple[list[tuple[int, float]], int]:
+        """BM25 top ``n`` (rowid, score) by FTS5 alone, for a version without a lexicon."""
+        expression = " OR ".join(_quoted(clause) for clause in found)
         # "+" keeps SQLite from driving FTS5 by rowid from the filter lists (one MATCH per row: 100x slower).
         where, params = filter_sql(filters, self.schema, "+fts.rowid")
         condition = "fts MATCH ?" + (f" AND {where}" if where else "")
-        boosts = boosts or {}
-        weights = ", ".join(str(float(boosts.get(name, w))) for name, w in self.schema.text_fields.items())
-        # The top n by score first, then their ids: joining every match to docs before the sort
-        # doubled the p95 at 100k profiles (a common word matches half the catalog).
         rows = self.db.execute(
-            f"SELECT docs.id, top.score FROM (SELECT fts.rowid AS doc, bm25(fts, {weights}) AS score FROM fts "
-            f"WHERE {condition} ORDER BY score, fts.rowid LIMIT ?) AS top JOIN docs ON docs.rowid = top.doc",
-            (expression, *params, n)).fetchall()
+            f"SELECT fts.rowid, bm25(fts, {', '.join(map(str, weights))}) AS score FROM fts "
+            f"WHERE {condition} ORDER BY score, fts.rowid LIMIT ?", (expression, *params, n)).fetchall()
         total = self.db.execute(f"SELECT count(*) FROM fts WHERE {condition}", (expression, *params)).fetchone()[0]
         # FTS5's bm25() is negative, lower is better; report the usual positive BM25 score.
-        return sorted(((doc_id, -score) for doc_id, score in rows), key=lambda pair: (-pair[1], pair[0])), total
+        return [(rowid, -score) for rowid, score in rows], total
+
+    def _frozen_lexicon(self, retry: bool = True) -> tuple[postings.Lexicon, postings.Delta] | None:
+        """The lexicon and the delta since, both cached until they move; None without a lexicon."""
+        meta = dict(self.db.execute("SELECT key, value FROM meta WHERE key IN ('generation', 'lexical_snapshot')"))
+        if "lexical_snapshot" not in meta:
+            return None
+        frozen, generation = int(meta["lexical_snapshot"]), int(meta["generation"])
+        cached = self._lexicon
+        if cached is None or cached[0].generation != frozen:
+            try:
+                cached = (postings.Lexicon.load(self.path, frozen), None, -1)
+            except FileNotFoundError:  # another process froze a newer lexicon in between: read again
+                return self._frozen_lexicon(retry=False) if retry else None
+        if cached[2] != generation:
+            cached = (cached[0], postings.load_delta(self.db, cached[0], len(self.schema.text_fields)), generation)
+        self._lexicon = cached
+        return cached[0], cached[1]
 
     def _matrix(self, field: str) -> tuple[np.ndarray, np.ndarray]:
         generation = self.generation()
@@ -428,6 +505,7 @@ class Version:
             connection.close()
         self._matrices.clear()
         self._snapshots.clear()
+        self._lexicon = None
         self._allowed.clear()
 
 

@@ -71,3 +71,12 @@ def test_e5_embeds_queries_and_profiles_with_their_own_prefixes():
     assert not np.allclose(query, passage)
     assert np.allclose(encoder.encode_query("brake pads"), query[0])
     assert encoder.encode_queries([]).shape == (0, 384)
+
+
+def test_use_runs_batches_on_more_blas_threads_than_queries_with_the_same_vectors(use):
+    texts = ["hydraulic cylinders", "유압 실린더"]
+    batch = use.encode(texts)
+    assert use.model._model.threads == use.batch_threads == min(2, __import__("os").cpu_count())
+    single = np.stack([use.encode([text])[0] for text in texts])
+    assert use.model._model.threads == use.threads == 1
+    assert np.allclose(batch, single, atol=1e-5)
