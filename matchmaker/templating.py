@@ -1,5 +1,6 @@
 """Template filters and globals."""
 from datetime import datetime
+from urllib.parse import urlencode
 
 from flask import Flask, request, url_for
 from flask_babel import format_timedelta
@@ -55,10 +56,14 @@ def age(moment: datetime | None) -> str:
 
 
 def page_url(page: int) -> str:
-    """This page's URL with its query string, at another page number."""
-    args = request.args.to_dict()
-    args["page"] = page
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    """This page's URL with its query string, at another page number.
+
+    The query string is carried as data, never as ``url_for`` keywords: an
+    argument named ``endpoint`` or ``_method`` in the address must not steer
+    the link builder. Repeated arguments (several certifications) stay repeated.
+    """
+    args = [(key, value) for key, value in request.args.items(multi=True) if key != "page"]
+    return url_for(request.endpoint, **(request.view_args or {})) + "?" + urlencode(args + [("page", page)])
 
 
 def init_app(app: Flask) -> None:

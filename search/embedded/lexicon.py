@@ -215,8 +215,7 @@ def search(lexicon: Lexicon, delta: Delta, numbers: list[int | None], weights: l
            allowed: np.ndarray | None = None,
            phrases: list[tuple[np.ndarray, np.ndarray]] = ()) -> tuple[list[tuple[int, float]], int]:
     """Top ``n`` (rowid, BM25) for single terms (their ``numbers``; None: unknown) plus scored ``phrases``
-    ((rowids, scores) each), within
-    ``allowed`` rowids; and how many documents match in all."""
+    ((rowids, scores) each), within ``allowed`` rowids; and how many documents match in all."""
     frozen = len(lexicon.rowids)
     rows = frozen - len(delta.stale) + len(delta.rowids)
     if rows <= 0:
@@ -258,6 +257,8 @@ def search(lexicon: Lexicon, delta: Delta, numbers: list[int | None], weights: l
         keep[frozen:] = present(allowed, delta.rowids) if len(allowed) else False
         matched &= keep
     candidates = np.flatnonzero(matched)
+    if n <= 0:
+        return [], len(candidates)
     totals = np.bincount(every, weights=summed, minlength=size)[candidates]
     rowids = np.concatenate([lexicon.rowids, delta.rowids])[candidates] if len(delta.rowids) else \
         np.asarray(lexicon.rowids[candidates])

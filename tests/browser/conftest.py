@@ -66,17 +66,22 @@ def _page(browser, tmp_path, **options):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
     page = context.new_page()
     page.set_default_timeout(10_000)
+    # Whatever the test does, nothing on the way may break the Content-Security-Policy (matchmaker.security).
+    refused = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
     yield page
     try:
         page.screenshot(path=str(tmp_path / "last-page.png"), full_page=True)
     finally:
         context.close()
+    assert not refused, refused
 
 
 @pytest.fixture
 def page(browser, tmp_path):
     """A fresh browser context (no cookies) and page; the last screen is kept as ``last-page.png`` in the
-    test's output folder (``tmp_path``), pass or fail."""
+    test's output folder (``tmp_path``), pass or fail. A Content-Security-Policy violation fails the test."""
     yield from _page(browser, tmp_path)
 
 

@@ -58,6 +58,29 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path, monkeypatch)
     assert not (tmp_path / "secret_key").exists()
 
 
+def test_production_refuses_a_short_secret_key_with_a_clean_message(tmp_path, monkeypatch):
+    monkeypatch.setenv("MATCHMAKER_ENV", "production")
+    monkeypatch.setenv("MATCHMAKER_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("MATCHMAKER_SECRET_KEY", "x")
+    with pytest.raises(ConfigError, match="1 characters long; production needs at least 32"):
+        create_app()
+    monkeypatch.setenv("MATCHMAKER_SECRET_KEY", "s" * 32)
+    assert create_app().secret_key == "s" * 32
+
+
+def test_the_instance_folder_is_created_owner_only(tmp_path):
+    app = create_app({"INSTANCE_PATH": str(tmp_path / "fresh" / "instance")})
+    assert stat.S_IMODE(Path(app.instance_path).stat().st_mode) == 0o700
+
+
+def test_remember_me_lasts_two_weeks_unless_configured(tmp_path):
+    settings = load_settings({"MATCHMAKER_INSTANCE_PATH": str(tmp_path)})
+    assert settings["REMEMBER_COOKIE_DURATION"].days == 14
+    assert load_settings({"MATCHMAKER_REMEMBER_DAYS": "3"})["REMEMBER_COOKIE_DURATION"].days == 3
+    with pytest.raises(ConfigError, match="MATCHMAKER_REMEMBER_DAYS must be a whole number of days"):
+        load_settings({"MATCHMAKER_REMEMBER_DAYS": "1000"})
+
+
 def test_development_secret_key_is_generated_once_and_kept_private(tmp_path):
     settings = load_settings({"MATCHMAKER_INSTANCE_PATH": str(tmp_path)})
     first = resolve_secret_key(settings)

@@ -52,3 +52,12 @@ def test_a_korean_name_unpacks_into_the_english_one_and_the_original(render):
 def test_missing_values_render_quietly(render):
     assert render("{{ none | smart_factory_label }}|{{ none | region_en }}|{{ none | country_name }}|"
                   "{{ none | hs_description or '—' }}") == "not stated|||—"
+
+
+def test_page_links_carry_the_query_string_as_data_never_as_link_builder_keywords(app):
+    with app.test_request_context("/?industry=machinery&certification=ISO+9001&certification=CE"
+                                  "&_method=DELETE&endpoint=x&_external=1&page=3"):
+        url = templating.page_url(4)
+    assert url.startswith("/?") and url.count("page=") == 1 and url.endswith("page=4")
+    assert "certification=ISO+9001&certification=CE" in url
+    assert "_method=DELETE" in url and "endpoint=x" in url and "_external=1" in url  # data, not keywords
