@@ -63,11 +63,22 @@ def tokens(text: str) -> list[Token]:
         if match.lastgroup == "word":
             if word not in STOP_WORDS:
                 found.append(Token(word, origin[start], origin[end]))
-        elif len(word) == 1:
-            found.append(Token(word, origin[start], origin[end]))
+        elif word.isalnum():
+            _cjk_tokens(word, start, origin, found)
         else:
-            found.extend(Token(word[i:i + 2], origin[start + i], origin[start + i + 2]) for i in range(len(word) - 1))
+            # Marks and punctuation inside the CJK blocks (・ U+30FB, ゛ U+309B, ゠ U+30A0, unassigned code
+            # points) separate words, as in Lucene's and FTS5's tokenizers: bigrams never span them.
+            for part in re.finditer(r"[^\W_]+", word):
+                _cjk_tokens(part.group(), start + part.start(), origin, found)
     return found
+
+
+def _cjk_tokens(word: str, start: int, origin: list[int], found: list[Token]) -> None:
+    """A run of CJK letters as overlapping bigrams (a lone character as itself)."""
+    if len(word) == 1:
+        found.append(Token(word, origin[start], origin[start + 1]))
+    else:
+        found.extend(Token(word[i:i + 2], origin[start + i], origin[start + i + 2]) for i in range(len(word) - 1))
 
 
 def analyze(text: str) -> list[str]:

@@ -116,7 +116,9 @@ def postings(rows: list[tuple[bytes, bytes]], columns: int) -> Postings:
     unique = keys[first]
     pair = unique // columns
     starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
-    tf = np.zeros((len(starts), columns), dtype=np.uint8 if counts.max() <= 255 else np.uint16)
+    biggest = counts.max()
+    tf = np.zeros((len(starts), columns), dtype=np.uint8 if biggest <= 255 else np.uint16 if biggest <= 65535
+                  else np.uint32)
     tf[np.cumsum(np.r_[False, pair[1:] != pair[:-1]]), unique % columns] = counts
     term, doc = np.divmod(pair[starts], count)
     return Postings(term, doc.astype(np.int32), tf, lengths)

@@ -18,6 +18,7 @@ before snapshots, searches FTS5 and one vector matrix per field instead.
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -189,6 +190,17 @@ class Version:
 
     def write(self, docs: Iterable[Document]) -> int:
         """Add or replace ``docs`` in one transaction; return how many."""
+        try:
+            written = self._write(docs)
+        except BaseException:
+            # Term numbers handed out in the rolled-back transaction were never stored, and SQLite will hand
+            # them out again: forget every cached one rather than keep numbers that now mean other terms.
+            self._vocabulary = postings.Vocabulary()
+            raise
+        self._refreeze_if_large()
+        return written
+
+    def _write(self, docs: Iterable[Document]) -> int:
         fields = list(self.schema.text_fields)
         written, touched = 0, []
         with self._write_lock, self.db as db:
@@ -217,7 +229,6 @@ class Version:
                 touched.append(rowid)
                 written += 1
             self._moved(db, touched)
-        self._refreeze_if_large()
         return written
 
     def delete(self, ids: Iterable[str]) -> int:
@@ -261,13 +272,21 @@ class Version:
         are removed (a process that still maps them keeps its pages until it
         lets go).
         """
-        with self._write_lock:
+        # The thread lock serves this process, the file lock every process that writes to the version (the
+        # sync worker, a reindex catching up): two freezes at once would prune each other's changed rows
+        # and remove each other's files.
+        with self._write_lock, open(self.path / "freeze.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
             db = self.db
             db.execute("CREATE TABLE IF NOT EXISTS changed (doc INTEGER PRIMARY KEY, generation INTEGER NOT NULL)")
             generation = self.generation()
+            frozen = snapshots.snapshot_generation(db)
+            if frozen is not None and frozen >= generation:
+                return frozen  # another process froze this generation while we waited
             snapshots.write(db, self.path, self.schema.vectors, generation)
             if self.keeps_terms:
                 postings.write(db, self.path, generation, len(self.schema.text_fields))
+            _sync_folder(self.path)  # the files are on disk before the meta row points at them
             with db:
                 keys = ("vector_snapshot", "lexical_snapshot") if self.keeps_terms else ("vector_snapshot",)
                 db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [(key, str(generation)) for key in keys])
@@ -390,6 +409,8 @@ class Version:
                 cached = (postings.Lexicon.load(self.path, frozen), None, -1)
             except FileNotFoundError:  # another process froze a newer lexicon in between: read again
                 return self._frozen_lexicon(retry=False) if retry else None
+            except ValueError:  # unreadable files (a disk that lost them): FTS5 answers instead
+                return None
         if cached[2] != generation:
             cached = (cached[0], postings.load_delta(self.db, cached[0], len(self.schema.text_fields)), generation)
         self._lexicon = cached
@@ -416,6 +437,8 @@ class Version:
                 cached = (snapshots.Snapshot.load(self.path, field, frozen), None, -1)
             except FileNotFoundError:  # another process froze a newer snapshot in between: read again
                 return self._frozen(field, retry=False) if retry else None
+            except ValueError:  # unreadable files (a disk that lost them): the vectors in SQLite answer instead
+                return None
         if cached[2] != generation:
             delta = snapshots.load_delta(self.db, field, self.schema.vectors[field], cached[0])
             cached = (cached[0], delta, generation)
@@ -507,6 +530,19 @@ class Version:
         self._snapshots.clear()
         self._lexicon = None
         self._allowed.clear()
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush the folder's new files and their names to disk (a power cut must not leave the meta row
+    pointing at files that never reached it)."""
+    for path in folder.glob("*.npy"):
+        with open(path, "rb") as handle:
+            os.fsync(handle.fileno())
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

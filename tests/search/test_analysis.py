@@ -46,3 +46,30 @@ def test_offsets_point_into_the_original_text():
 
 def test_empty_and_symbol_only_text():
     assert analyze("") == [] and analyze("-- ** !!") == []
+
+
+def test_fts5_finds_exactly_the_analyzed_tokens():
+    """The embedded index's postings count our tokens while FTS5 re-tokenizes them (phrases, lengths): they must
+    agree. Every code point of the Latin, Greek, Hangul, kana and CJK blocks, alone and inside words."""
+    import sqlite3
+
+    from search.embedded.version import TOKENIZE
+
+    ranges = [(0x20, 0x250), (0x370, 0x400), (0x1100, 0x1200), (0x3000, 0x3100), (0x3130, 0x3190),
+              (0x31F0, 0x3200), (0x4E00, 0x4E10), (0x9FF0, 0xA000), (0xAC00, 0xAC10), (0xD7A0, 0xD7B0),
+              (0xF900, 0xF910), (0xFA60, 0xFB00), (0xFF00, 0xFFF0)]
+    # Greek final and lunate sigma: FTS5 folds them to σ, Lucene's lower-casing (and so ours) does not.
+    known = {0x3C2, 0x3F2}
+    db = sqlite3.connect(":memory:")
+    db.execute(f'CREATE VIRTUAL TABLE f USING fts5(t, tokenize="{TOKENIZE}")')
+    db.execute("CREATE VIRTUAL TABLE v USING fts5vocab(f, instance)")
+    expected = {}
+    for low, high in ranges:
+        for code in range(low, high):
+            expected[code] = analyze(f"가{chr(code)}나 a{chr(code)}b {chr(code)}")
+            db.execute("INSERT INTO f (rowid, t) VALUES (?, ?)", (code, " ".join(expected[code])))
+    found: dict[int, list[str]] = {}
+    for term, doc in db.execute("SELECT term, doc FROM v ORDER BY doc, offset"):
+        found.setdefault(doc, []).append(term)
+    differ = {code for code, terms in expected.items() if found.get(code, []) != terms}
+    assert differ == known, sorted(hex(code) for code in differ - known)

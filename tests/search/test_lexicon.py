@@ -170,3 +170,52 @@ def test_counts_beyond_a_byte_and_ties_break_by_insertion_order(tmp_path):
             for n in (1, 5, 12, 100):
                 assert_same(*both(opened, text, (), n))
     backend.close()
+
+
+SIMPLE = IndexSchema(text_fields={"name": 2.0, "body": 1.0}, keyword_fields=(), numeric_fields=(), vectors={})
+
+
+def simple(doc_id, name, body="") -> Document:
+    return Document(doc_id, {"name": name, "body": body}, {}, {}, {})
+
+
+def test_a_rolled_back_write_leaves_no_stale_term_numbers(tmp_path, monkeypatch):
+    monkeypatch.setattr(vectors, "REFREEZE", 1)  # every write refreezes: the postings are what is compared
+    backend = EmbeddedBackend(tmp_path / "index", SIMPLE)
+    version = backend.create_version()
+    backend.bulk_index([simple("a", "alpha valve")], version)
+    backend.promote(version)
+    broken = Document("bad", {"name": "x", "colour": "red"}, {}, {}, {})  # an unknown field: the batch rolls back
+    with pytest.raises(ValueError, match="unknown text field"):
+        backend.bulk_index([simple("x", "xylophone"), broken])
+    backend.bulk_index([simple("z", "zebra")])
+    backend.bulk_index([simple("x", "xylophone")])
+    with backend._using() as opened:
+        for text in ("xylophone", "zebra", "alpha"):
+            fast, slow = both(opened, text)
+            assert_same(fast, slow)
+            assert len(fast[0]) == 1
+    backend.close()
+
+
+def test_unreadable_lexicon_files_fall_back_to_fts5(tmp_path, corpus):
+    backend = built(tmp_path / "index", corpus[:200])
+    folder = tmp_path / "index" / "versions" / backend.live_version()
+    for path in folder.glob("lexicon-*.docs.npy"):
+        path.write_bytes(b"\x93NUMPY truncated")  # what a disk that lost the file's blocks leaves
+    with backend._using() as opened:
+        assert opened._frozen_lexicon() is None
+        hits, total = opened.lexical("parts", (), 10)
+    assert len(hits) == 10 and total > 10
+    backend.close()
+
+
+def test_a_freeze_that_finds_its_generation_frozen_does_nothing(tmp_path, corpus):
+    backend = built(tmp_path / "index", corpus[:100])
+    folder = tmp_path / "index" / "versions" / backend.live_version()
+    before = {path.name: path.stat().st_mtime_ns for path in folder.glob("*.npy")}
+    with backend._using() as opened:
+        generation = opened.generation()
+        assert opened.freeze() == generation  # what a second process sees after the first froze
+    assert {path.name: path.stat().st_mtime_ns for path in folder.glob("*.npy")} == before
+    backend.close()
