@@ -33,7 +33,7 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(User.email == User.normalize_email(form.email.data)))
-        if user is None or not user.check_password(form.password.data) or not user.active:
+        if not User.signs_in(user, form.password.data):
             # One message for every failure, so the form does not reveal which emails exist.
             flash(_("Wrong email or password."), "error")
         else:

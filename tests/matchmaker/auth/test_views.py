@@ -53,6 +53,21 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(client, auth, user
     assert client.get("/requests/").status_code == 302
 
 
+def test_an_unknown_email_costs_a_password_check_like_a_known_one(client, auth, users, monkeypatch):
+    """Timing must not tell which e-mails have accounts: every refusal checks one scrypt hash."""
+    from matchmaker.models import user as accounts
+
+    checked = []
+    real = accounts.check_password_hash
+    monkeypatch.setattr(accounts, "check_password_hash",
+                        lambda stored, password: checked.append(stored.split(":")[0]) or real(stored, password))
+    for email in ("nobody@example.com", "buyer@example.com"):
+        checked.clear()
+        response = auth.login(email, "wrong password entirely")
+        assert "Wrong email or password." in response.get_data(as_text=True)
+        assert checked == ["scrypt"], email
+
+
 def test_inactive_accounts_cannot_sign_in(client, auth, users, db):
     users["buyer"].active = False
     db.session.commit()
