@@ -46,11 +46,14 @@ class Watch(logging.Handler):
 
 @pytest.fixture
 def walker(app, users, ids, make_supplier, make_request):  # noqa: F811 (ids is the fixture imported above)
-    """Everything a drawn request needs: the app's routes, the fixture's ids, and enough rows that every
-    list has a second page (the links to it are built from the request's query string)."""
+    """Everything a drawn request needs: the app's routes, the fixture's ids, enough rows that every list
+    has a second page (the links to it are built from the request's query string), and a search index."""
     for _ in range(11):
         make_supplier()
         make_request(buyer_id=users["buyer"].id)
+    # A built index, so that searches (the API's too) answer from it rather than as unavailable.
+    result = app.test_cli_runner().invoke(args=["reindex"])
+    assert result.exit_code == 0, result.output
     rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint != "static" and rule.endpoint not in SKIPPED]
     watch = Watch()
     app.logger.addHandler(watch)
