@@ -1,6 +1,7 @@
 """Accounts: buyers register themselves; specialists and admins are created by the CLI."""
 from __future__ import annotations
 
+import functools
 import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -22,14 +23,10 @@ PASSWORD_METHOD = "scrypt"
 MIN_PASSWORD_LENGTH = 10
 
 
-_dummy: list[str] = []
-
-
+@functools.cache
 def _dummy_hash() -> str:
     """A hash of a random password with the current method, made once per process."""
-    if not _dummy:
-        _dummy.append(generate_password_hash(secrets.token_hex(16), method=PASSWORD_METHOD))
-    return _dummy[0]
+    return generate_password_hash(secrets.token_hex(16), method=PASSWORD_METHOD)
 
 
 class User(UserMixin, db.Model):

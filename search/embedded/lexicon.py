@@ -33,7 +33,6 @@ over the query's phrases, each scored on its own).
 from __future__ import annotations
 
 import math
-import os
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -41,7 +40,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .vectors import lookup, positions, present
+from .vectors import lookup, positions, present, save
 
 K1, B = 1.2, 0.75  # FTS5's bm25() constants
 FILES = ("rowids", "lengths", "starts", "docs", "tf")
@@ -64,10 +63,7 @@ class Vocabulary:
         if missing:
             # Another process may have numbered some since this cache was filled: ask the table.
             db.executemany("INSERT OR IGNORE INTO vocabulary (term) VALUES (?)", [(term,) for term in missing])
-            for start in range(0, len(missing), 500):
-                chunk = missing[start:start + 500]
-                ids.update(db.execute(f"SELECT term, id FROM vocabulary WHERE term IN ({', '.join('?' * len(chunk))})",
-                                      chunk).fetchall())
+            ids.update(_numbered(db, missing))
         return [ids[term] for term in terms]
 
     def row(self, db: sqlite3.Connection, columns: Sequence[Sequence[str]]) -> tuple[bytes, bytes]:
@@ -79,11 +75,18 @@ class Vocabulary:
 
 def numbers_of(db: sqlite3.Connection, terms: Sequence[str]) -> list[int | None]:
     """The number of each of ``terms``, None for a term no document of the version ever held."""
-    if not terms:
-        return []
-    found = dict(db.execute(f"SELECT term, id FROM vocabulary WHERE term IN ({', '.join('?' * len(terms))})",
-                            list(terms)).fetchall())
+    found = _numbered(db, terms)
     return [found.get(term) for term in terms]
+
+
+def _numbered(db: sqlite3.Connection, terms: Sequence[str]) -> dict[str, int]:
+    """The vocabulary's numbers of those ``terms`` it holds (asked 500 at a time: SQLite bounds parameters)."""
+    found: dict[str, int] = {}
+    for start in range(0, len(terms), 500):
+        chunk = list(terms[start:start + 500])
+        found.update(db.execute(f"SELECT term, id FROM vocabulary WHERE term IN ({', '.join('?' * len(chunk))})",
+                                chunk).fetchall())
+    return found
 
 
 @dataclass
@@ -180,9 +183,7 @@ def write(db: sqlite3.Connection, folder: Path, generation: int, columns: int) -
               "starts": np.searchsorted(found.terms, np.arange(words + 2)).astype(np.int64),
               "docs": found.docs, "tf": found.tf}
     for name, array in arrays.items():
-        tmp = folder / f"lexicon-{generation}.{name}.tmp.npy"
-        np.save(tmp, array)
-        os.replace(tmp, folder / f"lexicon-{generation}.{name}.npy")
+        save(folder / f"lexicon-{generation}.{name}.npy", array)
 
 
 def drop_older(folder: Path, generation: int) -> None:

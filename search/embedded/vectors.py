@@ -91,9 +91,18 @@ def write(db: sqlite3.Connection, folder: Path, fields: dict[str, int], generati
         if reduced is not None:
             arrays += [("basis", reduced[0]), ("reduced", reduced[1])]
         for suffix, array in arrays:
-            tmp = Path(f"{stem}.{suffix}.tmp.npy")
-            np.save(tmp, array)
-            os.replace(tmp, f"{stem}.{suffix}.npy")
+            save(Path(f"{stem}.{suffix}.npy"), array)
+
+
+def save(path: Path, array: np.ndarray) -> None:
+    """Write ``array`` to ``path`` whole or not at all, and on disk before this returns (a power cut must not
+    leave a meta row pointing at a file that never reached the disk; the caller syncs the folder once)."""
+    tmp = path.with_name(path.name[:-len(".npy")] + ".tmp.npy")
+    with open(tmp, "wb") as handle:
+        np.save(handle, array)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
 
 
 def drop_older(folder: Path, generation: int) -> None:

@@ -39,6 +39,7 @@ FILE = "index.sqlite3"
 # The layout of a version; a build fingerprint includes it, so the first nightly run after an upgrade that
 # changes it rebuilds everything instead of copying an old version. 2: the terms table and the lexicon.
 FORMAT = "2"
+LEXICON = None  # the lexicon's key among the cached frozen files (the others are vector field names)
 # Our tokens may hold . ' ’ , (8708.99, don't, 10,000): keep FTS5 from splitting them again.
 TOKENIZE = "unicode61 remove_diacritics 0 tokenchars '.''’,'"
 
@@ -118,8 +119,12 @@ def match_expression(text: str, expansions: Sequence[str] = ()) -> str | None:
     outweigh the buyer's own words in a mixed-language catalog; both are
     measured in bench/results/synonyms.md.
     """
-    quoted = [_quoted(clause) for clause in clauses(text, expansions)]
-    return " OR ".join(quoted) if quoted else None
+    return _any_of(clauses(text, expansions)) or None
+
+
+def _any_of(found: Sequence[tuple[str, ...]]) -> str:
+    """The FTS5 query matching any of ``found`` clauses, each quoted ("" for none)."""
+    return " OR ".join(_quoted(clause) for clause in found)
 
 
 class Version:
@@ -140,10 +145,9 @@ class Version:
         self._connections_lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._matrices: dict[str, tuple[int, np.ndarray, np.ndarray]] = {}
-        # Per field: (snapshot, delta, generation the delta was read at); the snapshot's arrays are mapped.
-        self._snapshots: dict[str, tuple] = {}
-        # (lexicon, delta, generation the delta was read at); the lexicon's arrays are mapped.
-        self._lexicon: tuple | None = None
+        # Per vector field, and LEXICON for the lexicon: (frozen files, delta, generation the delta was read at);
+        # the files' arrays are mapped.
+        self._frozen_files: dict[str | None, tuple] = {}
         # Rowids passing a set of filters, by (filters, generation): one search asks once per encoder.
         self._allowed: OrderedDict[tuple, np.ndarray] = OrderedDict()
         meta = dict(self.db.execute("SELECT key, value FROM meta"))
@@ -286,7 +290,7 @@ class Version:
             snapshots.write(db, self.path, self.schema.vectors, generation)
             if self.keeps_terms:
                 postings.write(db, self.path, generation, len(self.schema.text_fields))
-            _sync_folder(self.path)  # the files are on disk before the meta row points at them
+            _sync_folder(self.path)  # the files' names too are on disk before the meta row points at them
             with db:
                 keys = ("vector_snapshot", "lexical_snapshot") if self.keeps_terms else ("vector_snapshot",)
                 db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [(key, str(generation)) for key in keys])
@@ -363,14 +367,15 @@ class Version:
             return [], 0
         boosts = boosts or {}
         weights = [float(boosts.get(name, weight)) for name, weight in self.schema.text_fields.items()]
+        bm25 = f"bm25(fts, {', '.join(map(str, weights))})"
         frozen = self._frozen_lexicon()
         if frozen is None:
-            pairs, total = self._lexical_fts(found, filters, n, weights)
+            pairs, total = self._lexical_fts(found, filters, n, bm25)
         else:
             phrases = []
             for phrase in (clause for clause in found if len(clause) > 1):  # positions: FTS5's part
-                rows = self.db.execute(f"SELECT rowid, bm25(fts, {', '.join(map(str, weights))}) FROM fts "
-                                       "WHERE fts MATCH ?", (_quoted(phrase),)).fetchall()
+                rows = self.db.execute(f"SELECT rowid, {bm25} FROM fts WHERE fts MATCH ?",
+                                       (_quoted(phrase),)).fetchall()
                 phrases.append((np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
                                 np.fromiter((-r[1] for r in rows), dtype=np.float64, count=len(rows))))
             allowed = self._allowed_rowids(tuple(filters)) if filters else None
@@ -384,36 +389,44 @@ class Version:
                       key=lambda pair: (-pair[1], pair[0])), total
 
     def _lexical_fts(self, found: list[tuple[str, ...]], filters: Sequence[Filter], n: int,
-                     weights: list[float]) -> tuple[list[tuple[int, float]], int]:
-        """BM25 top ``n`` (rowid, score) by FTS5 alone, for a version without a lexicon."""
-        expression = " OR ".join(_quoted(clause) for clause in found)
+                     bm25: str) -> tuple[list[tuple[int, float]], int]:
+        """BM25 top ``n`` (rowid, score) by FTS5 alone (``bm25``: the weighted call), for a version without
+        a lexicon."""
+        expression = _any_of(found)
         # "+" keeps SQLite from driving FTS5 by rowid from the filter lists (one MATCH per row: 100x slower).
         where, params = filter_sql(filters, self.schema, "+fts.rowid")
         condition = "fts MATCH ?" + (f" AND {where}" if where else "")
         rows = self.db.execute(
-            f"SELECT fts.rowid, bm25(fts, {', '.join(map(str, weights))}) AS score FROM fts "
-            f"WHERE {condition} ORDER BY score, fts.rowid LIMIT ?", (expression, *params, n)).fetchall()
+            f"SELECT fts.rowid, {bm25} AS score FROM fts WHERE {condition} ORDER BY score, fts.rowid LIMIT ?",
+            (expression, *params, n)).fetchall()
         total = self.db.execute(f"SELECT count(*) FROM fts WHERE {condition}", (expression, *params)).fetchone()[0]
         # FTS5's bm25() is negative, lower is better; report the usual positive BM25 score.
         return [(rowid, -score) for rowid, score in rows], total
 
-    def _frozen_lexicon(self, retry: bool = True) -> tuple[postings.Lexicon, postings.Delta] | None:
-        """The lexicon and the delta since, both cached until they move; None without a lexicon."""
-        meta = dict(self.db.execute("SELECT key, value FROM meta WHERE key IN ('generation', 'lexical_snapshot')"))
-        if "lexical_snapshot" not in meta:
+    def _frozen_lexicon(self) -> tuple[postings.Lexicon, postings.Delta] | None:
+        """The lexicon and the delta since, both cached until they move; None without a lexicon (FTS5 answers)."""
+        columns = len(self.schema.text_fields)
+        return self._current(LEXICON, "lexical_snapshot", lambda frozen: postings.Lexicon.load(self.path, frozen),
+                             lambda lexicon: postings.load_delta(self.db, lexicon, columns))
+
+    def _current(self, key: str | None, meta_key: str, load, load_delta, retry: bool = True):
+        """``(frozen files, delta since)`` named by the ``meta_key`` row, cached under ``key`` until either moves;
+        None when the version has none, or its files cannot be read (the caller answers from SQLite)."""
+        meta = dict(self.db.execute("SELECT key, value FROM meta WHERE key IN ('generation', ?)", (meta_key,)))
+        if meta_key not in meta:
             return None
-        frozen, generation = int(meta["lexical_snapshot"]), int(meta["generation"])
-        cached = self._lexicon
+        frozen, generation = json.loads(meta[meta_key]), int(meta["generation"])
+        cached = self._frozen_files.get(key)
         if cached is None or cached[0].generation != frozen:
             try:
-                cached = (postings.Lexicon.load(self.path, frozen), None, -1)
-            except FileNotFoundError:  # another process froze a newer lexicon in between: read again
-                return self._frozen_lexicon(retry=False) if retry else None
-            except ValueError:  # unreadable files (a disk that lost them): FTS5 answers instead
+                cached = (load(frozen), None, -1)
+            except FileNotFoundError:  # another process froze newer files in between: read again
+                return self._current(key, meta_key, load, load_delta, retry=False) if retry else None
+            except ValueError:  # unreadable files (a disk that lost them)
                 return None
         if cached[2] != generation:
-            cached = (cached[0], postings.load_delta(self.db, cached[0], len(self.schema.text_fields)), generation)
-        self._lexicon = cached
+            cached = (cached[0], load_delta(cached[0]), generation)
+        self._frozen_files[key] = cached
         return cached[0], cached[1]
 
     def _matrix(self, field: str) -> tuple[np.ndarray, np.ndarray]:
@@ -425,25 +438,12 @@ class Version:
         self._matrices[field] = (generation, rowids, matrix)
         return rowids, matrix
 
-    def _frozen(self, field: str, retry: bool = True) -> tuple[snapshots.Snapshot, snapshots.Delta] | None:
-        """The field's snapshot and the delta since, both cached until they move; None without a snapshot."""
-        meta = dict(self.db.execute("SELECT key, value FROM meta WHERE key IN ('generation', 'vector_snapshot')"))
-        if "vector_snapshot" not in meta:
-            return None
-        frozen, generation = json.loads(meta["vector_snapshot"]), int(meta["generation"])
-        cached = self._snapshots.get(field)
-        if cached is None or cached[0].generation != frozen:
-            try:
-                cached = (snapshots.Snapshot.load(self.path, field, frozen), None, -1)
-            except FileNotFoundError:  # another process froze a newer snapshot in between: read again
-                return self._frozen(field, retry=False) if retry else None
-            except ValueError:  # unreadable files (a disk that lost them): the vectors in SQLite answer instead
-                return None
-        if cached[2] != generation:
-            delta = snapshots.load_delta(self.db, field, self.schema.vectors[field], cached[0])
-            cached = (cached[0], delta, generation)
-        self._snapshots[field] = cached
-        return cached[0], cached[1]
+    def _frozen(self, field: str) -> tuple[snapshots.Snapshot, snapshots.Delta] | None:
+        """The field's snapshot and the delta since, both cached until they move; None without a snapshot
+        (the vectors in SQLite answer)."""
+        dims = self.schema.vectors[field]
+        return self._current(field, "vector_snapshot", lambda frozen: snapshots.Snapshot.load(self.path, field, frozen),
+                             lambda snapshot: snapshots.load_delta(self.db, field, dims, snapshot))
 
     def knn(self, field: str, vector: np.ndarray, filters: Sequence[Filter], n: int) -> list[tuple[str, float]]:
         """Exact top ``n`` by cosine similarity among docs passing ``filters``."""
@@ -527,17 +527,12 @@ class Version:
         for connection in connections:
             connection.close()
         self._matrices.clear()
-        self._snapshots.clear()
-        self._lexicon = None
+        self._frozen_files.clear()
         self._allowed.clear()
 
 
 def _sync_folder(folder: Path) -> None:
-    """Flush the folder's new files and their names to disk (a power cut must not leave the meta row
-    pointing at files that never reached it)."""
-    for path in folder.glob("*.npy"):
-        with open(path, "rb") as handle:
-            os.fsync(handle.fileno())
+    """Flush the folder's entries (the renames of freshly saved files) to disk."""
     descriptor = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(descriptor)
