@@ -20,13 +20,16 @@ def health():
     suppliers, the oldest's age in seconds); a growing queue does not make a
     server unready (its searches still answer), but monitoring should alert on it.
 
+    ``search.fallbacks``: searches this process answered from SQL because the
+    backend failed, and ``last_fallback_seconds`` ago the last one did.
+
     ``starting``: the background warm-up is loading models; ``cold``: no warm-up
     was asked for and no search has loaded them yet; ``degraded``: no readable
     index, or the warm-up failed.
     """
     from search.backend import BackendError
 
-    from .search_service import get_search
+    from .search_service import get_search, search_failures
 
     warm = status()
     service = get_search()
@@ -37,6 +40,7 @@ def health():
     except (BackendError, OSError) as exc:
         current_app.logger.warning("health: search backend unavailable: %s", exc)
         search = {"status": "unavailable"}  # the reason is in the log, not in a public answer
+    search.update(search_failures().as_dict())  # searches this process answered from SQL instead
     loading = warm.state == "loading"
     models = {**{key: value for key, value in warm.as_dict().items() if key != "error"}, "not_loaded": cold}
     if loading:

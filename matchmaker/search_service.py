@@ -5,7 +5,9 @@ rows from SQL in that order.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, replace
+from datetime import datetime, timezone
 from pathlib import Path
 
 from flask import current_app
@@ -107,6 +109,38 @@ def get_search() -> SearchService:
     if service is None:
         service = current_app.extensions[EXTENSION] = build_service(current_app.config, current_app.instance_path)
     return service
+
+
+class Failures:
+    """Searches this process answered from SQL because the backend failed: how many, the last one and why.
+
+    ``/health`` and the admin's Search page show it; the log has every one.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.count = 0
+        self.last_at: datetime | None = None
+        self.last_error: str | None = None
+
+    def note(self, where: str, exc: Exception) -> None:
+        """Record (and log) one search that fell back."""
+        current_app.logger.warning("%s: search unavailable, answered from SQL: %s", where, exc)
+        with self._lock:
+            self.count += 1
+            self.last_at = datetime.now(timezone.utc)
+            self.last_error = f"{type(exc).__name__}: {exc}"[:500]
+
+    def as_dict(self) -> dict:
+        """``{"fallbacks": n, "last_fallback_seconds": age or None}`` (the reason stays in the log)."""
+        with self._lock:
+            age = (datetime.now(timezone.utc) - self.last_at).total_seconds() if self.last_at else None
+            return {"fallbacks": self.count, "last_fallback_seconds": round(age, 1) if age is not None else None}
+
+
+def search_failures() -> Failures:
+    """This app's record of searches that fell back to SQL."""
+    return current_app.extensions.setdefault("matchmaker.search_failures", Failures())
 
 
 def parse_filter(text: str) -> Filter:

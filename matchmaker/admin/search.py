@@ -22,13 +22,16 @@ from .views import bp, per_page
 @roles_required("admin")
 def search():
     """The live index (backend, version, documents) and the queued changes, oldest first."""
-    from ..search_service import get_search  # the search stack loads on first use
+    from ..search_service import get_search, search_failures  # the search stack loads on first use
 
     try:
         index = get_search().backend.health()
     except (BackendError, OSError) as exc:
         current_app.logger.warning("admin search page: backend unavailable: %s", exc)
-        index = {"status": "unavailable"}
+        index = {"status": "unavailable", "error": str(exc)}  # admins see why; the public health answer does not
+    failures = search_failures().as_dict()
+    if failures["last_fallback_seconds"] is not None:
+        failures["ago"] = format_timedelta(timedelta(seconds=failures["last_fallback_seconds"]), threshold=1.1)
     page = paginate(select(SearchOutboxEntry).order_by(SearchOutboxEntry.id), per_page=per_page())
     ids = {entry.supplier_external_id for entry in page.items}
     suppliers = dict(db.session.execute(select(Supplier.external_id, Supplier.id)
@@ -36,7 +39,8 @@ def search():
     outbox = outbox_status()
     waited = format_timedelta(timedelta(seconds=outbox["oldest_seconds"] or 0), threshold=1.1)
     return render_template("admin/search.html", index=index, outbox=outbox, waited=waited, page=page,
-                           suppliers=suppliers, mode=current_app.config["SEARCH_SYNC"])
+                           suppliers=suppliers, mode=current_app.config["SEARCH_SYNC"],
+                           failures=failures)
 
 
 @bp.route("/search/retry", methods=["POST"])

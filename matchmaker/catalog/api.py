@@ -2,7 +2,9 @@
 
 The same matching service, filters and explanations as the catalog page
 (``/?q=``); public like the catalog, read-only, and never an HTML error page:
-bad arguments answer 400 and an unavailable index 503, each with ``error``.
+bad arguments answer 400 with ``error``. When the search backend fails the
+answer is still 200: plain text matches from SQL, unranked, with
+``"fallback": true`` and a ``note`` saying so (as the catalog page does).
 """
 from __future__ import annotations
 
@@ -13,10 +15,12 @@ from search.documents import MODES
 
 from ..auth.access import public
 from ..display import name_pair
+from ..extensions import db
 from ..matching.service import match_text
 from ..paging import MAX_PAGE
 from ..warmup import is_ready
-from .queries import CatalogFilters
+from ..search_service import search_failures
+from .queries import CatalogFilters, catalog_query
 from .searching import engine_filters
 from .views import bp
 
@@ -35,6 +39,22 @@ def _match(match) -> dict:
             "industry": supplier.industry, "score": round(match.score, 6),
             "reason": match.explanation.summary if match.explanation else None,
             "explanation": match.explanation.as_dict() if match.explanation else None}
+
+
+def _fallback(filters, page: int, per_page: int) -> dict:
+    """The catalog's SQL listing for ``filters`` in the API's shape: no scores, no reasons."""
+    listed = db.paginate(catalog_query(filters), page=page, per_page=per_page, max_per_page=MAX_PER_PAGE,
+                         error_out=False)
+    results = []
+    for rank, supplier in enumerate(listed.items, start=(page - 1) * per_page + 1):
+        shown, korean = name_pair(supplier.name, supplier.name_en)
+        results.append({"rank": rank, "external_id": supplier.external_id, "name": shown, "name_ko": korean,
+                        "url": url_for("catalog.supplier", supplier_id=supplier.id, _external=True),
+                        "industry": supplier.industry, "score": None, "reason": None, "explanation": None})
+    return {"query": filters.q, "mode": "sql", "fallback": True,
+            "note": "search is unavailable right now; these are plain text matches from the catalog, unranked",
+            "page": page, "per_page": per_page, "total": listed.total, "pages": listed.pages,
+            "fits_nothing": False, "results": results, "partial": []}
 
 
 @bp.route("/api/search")
@@ -61,9 +81,9 @@ def api_search():
         result = match_text(filters.q, engine_filters(filters), page=page, per_page=per_page, mode=mode,
                             certification=filters.certification or None, highlight=False)
     except BackendError as exc:
-        current_app.logger.warning("api search unavailable: %s", exc)
-        return _error("search is unavailable right now; try again shortly", 503)
-    return jsonify({"query": filters.q, "mode": mode, "note": note, "page": page, "per_page": per_page,
+        search_failures().note("api", exc)
+        return jsonify(_fallback(filters, page, per_page))
+    return jsonify({"query": filters.q, "mode": mode, "fallback": False, "note": note, "page": page, "per_page": per_page,
                     "total": result.total, "pages": result.pages, "fits_nothing": result.fits_nothing,
                     "results": [_match(m) for m in result.items],
                     "partial": [_match(m) for m in result.partial[:per_page]]})

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from sqlalchemy import Integer, Select, Text, case, cast, exists, func, or_, select
 
 from ..display import certification_id
 from ..domain import INDUSTRIES
+from ..extensions import db
 from ..models import Product, Supplier
 
 
@@ -76,3 +78,10 @@ def has_certification(name: str):
     # JSON lists are stored as text on both databases; match the quoted canonical id.
     needle = f'%"{escape_like(certification_id(name))}"%'
     return cast(Supplier.certification_ids, Text).like(needle, escape="\\")
+
+
+def plain_matches(q: str, limit: int) -> SimpleNamespace:
+    """The first ``limit`` SQL matches for ``q``, shaped like a search page (``items`` with a ``supplier``,
+    no ``explanation``), for pages that show search results when search is down."""
+    rows = db.session.scalars(catalog_query(CatalogFilters(q=q)).limit(limit)).all()
+    return SimpleNamespace(items=[SimpleNamespace(supplier=row, explanation=None) for row in rows], partial=[])

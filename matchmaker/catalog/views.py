@@ -12,6 +12,7 @@ from search.documents import MODES
 
 from . import saved
 from ..paging import page_number, paginate
+from ..search_service import search_failures
 from .queries import CatalogFilters, catalog_query
 from .searching import search_page
 from ..warmup import is_ready
@@ -36,7 +37,7 @@ def index():
         try:
             page, searched = search_page(filters, mode, number, per_page), True
         except BackendError as exc:
-            current_app.logger.warning("search unavailable, listing from SQL: %s", exc)
+            search_failures().note("catalog", exc)
             flash(_("Search is unavailable right now, so these are plain text matches."), "error")
         if page is not None and number > page.pages:
             abort(404)

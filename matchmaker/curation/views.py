@@ -1,7 +1,7 @@
 """The specialists' workspace: the queue, one request's curation, each match's pipeline, the board."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from search.backend import BackendError
 
 from ..auth.access import roles_required
+from ..catalog.queries import plain_matches
 from ..domain import INDUSTRIES, PIPELINE_STAGES
 from ..extensions import db
 from ..display import country_choices
@@ -21,6 +22,7 @@ from ..models.match import curated_order
 from ..paging import page_number, paginate
 from ..rfq import introductions as intro_service
 from ..rfq import service as rfq_service
+from ..search_service import search_failures
 from . import decisions, pipeline, queue, why
 from .forms import StageForm, reject_choices
 
@@ -74,8 +76,9 @@ def workspace(request_id: int):
         try:
             found = match_text(query, per_page=SEARCH_SHOWN, highlight=False)
         except BackendError as exc:
-            current_app.logger.warning("workspace search unavailable: %s", exc)
-            search_error = _("Search is unavailable right now; try again in a minute.")
+            search_failures().note("workspace", exc)
+            search_error = _("Search is unavailable right now, so these are plain text matches.")
+            found = plain_matches(query, SEARCH_SHOWN)
     # Which shortlisted suppliers are first or last among those pinned alike (no up / down button).
     ends = {m.id: (i == 0 or shortlist[i - 1].pinned != m.pinned,
                    i == len(shortlist) - 1 or shortlist[i + 1].pinned != m.pinned) for i, m in enumerate(shortlist)}

@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import sqlite3
 import tempfile
 import threading
 from collections import Counter
@@ -39,6 +40,19 @@ from ..synonyms import Synonyms
 from . import version as store
 
 POINTER = "LIVE"
+
+
+@contextmanager
+def unreadable(version: str) -> Iterator[None]:
+    """Storage failures (a missing or corrupt file, a locked database, a full disk) as :class:`BackendError`.
+
+    Callers degrade on ``BackendError`` (the catalog lists from SQL, the sync
+    worker retries later); a raw ``sqlite3`` or ``OSError`` would be a 500.
+    """
+    try:
+        yield
+    except (sqlite3.Error, OSError) as exc:
+        raise BackendError(f"index version {version} cannot be used: {type(exc).__name__}: {exc}") from exc
 
 
 class EmbeddedBackend:
@@ -111,6 +125,8 @@ class EmbeddedBackend:
             return (self.root / POINTER).read_text().strip() or None
         except FileNotFoundError:
             return None
+        except OSError as exc:  # unreadable pointer (permissions, I/O): the index is there but cannot be used
+            raise BackendError(f"cannot read the live index pointer: {exc}") from exc
 
     def promote(self, version: str) -> None:
         """Point the live pointer at ``version`` in one atomic rename."""
@@ -150,10 +166,13 @@ class EmbeddedBackend:
             if opened is None:
                 if not (self._versions_dir / name / store.FILE).exists():
                     raise BackendError(f"no index version {name!r}")
-                opened = self._open[name] = store.Version(self._versions_dir / name)
+                with unreadable(name):
+                    opened = store.Version(self._versions_dir / name)
+                self._open[name] = opened
             self._users[name] += 1
         try:
-            yield opened
+            with unreadable(name):
+                yield opened
         finally:
             with self._lock:
                 self._users[name] -= 1
