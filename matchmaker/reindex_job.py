@@ -2,17 +2,21 @@
 
 A run is incremental when it can be: if the live version was built with the
 same :func:`fingerprint` (schema, encoders, analysis code, ranking profile),
-the new version starts as a copy of it and takes only the suppliers added or
-changed since the live version read the database, and the deletions. Any
-difference, a live version without build info, or ``--full`` rebuilds
-everything.
+the new version starts as a copy of it and takes only the suppliers the
+outbox journal names since the live version read the database, plus any the
+copy lacks, minus the deletions. Any difference, a live version without a
+watermark, or ``--full`` rebuilds everything.
+
+Every build records the outbox watermark (the newest journal row) when it
+starts reading. Changes after it, which live sync wrote to the version being
+replaced, are re-applied to the new version once it is live; a rollback does
+the same for the version it brings back. Supplier timestamps play no part:
+a change counts because the transaction that made it wrote a journal row.
 """
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from datetime import datetime, timedelta
-
 from sqlalchemy import func, select
 
 from indexers.build import build_index, fingerprint
@@ -23,14 +27,11 @@ from .dataio.exporter import index_record, iter_suppliers
 from .extensions import db
 from .locks import job_lock
 from .models import Supplier
-from .models._columns import as_utc, utcnow
 from .search_service import embedding_cache, get_search, load_in_order
-from .search_sync import apply_or_enqueue, clear_before, drain_outbox, wall_clock
+from .search_sync import (apply_or_enqueue, drain_outbox, journal_since, mark_applied_through, prune, wall_clock,
+                          watermark)
 
 LOCK = "reindex"  # one reindex at a time across every host sharing the database (matchmaker/locks.py)
-# An incremental run re-applies suppliers changed a little before the last run read the database:
-# the hosts' clocks may differ, and applying a supplier twice is harmless.
-CLOCK_MARGIN = timedelta(minutes=10)
 CHUNK = 500
 
 
@@ -54,12 +55,16 @@ def _run(*, full, re_embed, batch_size, keep, rollback, if_missing, progress) ->
     backend = service.backend
     if rollback:
         version = rollback_version(backend)
-        return {"action": "rollback", "version": version, "message": f"Rolled back: {version} is live again."}
+        caught_up = catch_up(backend.build_info(version))
+        return {"action": "rollback", "version": version, "caught_up": caught_up,
+                "message": f"Rolled back: {version} is live again"
+                           + (f", and {caught_up} supplier change(s) since its build re-applied." if caught_up
+                              else ".")}
     if if_missing and backend.live_version():
         return {"action": "none", "version": backend.live_version(),
                 "message": f"The search index is built already ({backend.live_version()})."}
-    started_at = utcnow()
-    queued_before = wall_clock()  # the outbox's own clock (its rows never carry the demo's fixed clock)
+    # The watermark before the first read: every change after it is re-applied once the new version is live.
+    mark, read_at = watermark(), wall_clock()
     expected = db.session.scalar(select(func.count(Supplier.id))) or 0
     done = 0
 
@@ -68,51 +73,59 @@ def _run(*, full, re_embed, batch_size, keep, rollback, if_missing, progress) ->
         done += count
         if progress:
             progress(done, expected)
-    streamed: set[str] = set()
-
-    def stream():
-        for record in iter_suppliers(for_index=True):
-            streamed.add(record["external_id"])
-            yield record
-    info = {"fingerprint": index_fingerprint(service), "since": started_at.isoformat()}
+    info = {"fingerprint": index_fingerprint(service), "since": read_at.isoformat(), "outbox_watermark": str(mark)}
     copy = None if full else copy_if_current(backend, info["fingerprint"])
     if copy is None:
-        report = build_index(backend, service.encoders, stream(), expected, cache=embedding_cache(),
-                             use_cache=not re_embed, batch_size=batch_size, keep=keep, progress=advance, info=info)
+        report = build_index(backend, service.encoders, iter_suppliers(for_index=True), expected,
+                             cache=embedding_cache(), use_cache=not re_embed, batch_size=batch_size, keep=keep,
+                             progress=advance, info=info)
     else:
-        version, since = copy
+        version, built = copy
         try:
-            changed, deleted, present = changes_since(backend, version, since)
+            changed, deleted, present = changes_since(backend, version, built)
         except BaseException:
             backend.drop_version(version)
             raise
-        streamed.update(present)
         expected = len(changed)  # what the progress counts
-        report = build_index(backend, service.encoders, records_of(changed), len(present), cache=embedding_cache(),
+        report = build_index(backend, service.encoders, records_of(changed), present, cache=embedding_cache(),
                              batch_size=batch_size, keep=keep, progress=advance, target=version, deletions=deleted,
                              info=info)
-    catch_up(streamed, started_at)
-    clear_before(queued_before)  # queued changes older than this build are in it; newer ones are applied now
+    caught_up = catch_up(info)
+    mark_applied_through(mark)  # pending changes up to the watermark are in the build (or were just re-applied)
     applied, queued = drain_outbox()
-    return {"action": "build", **report.as_dict(), "outbox_applied": applied, "outbox_queued": queued,
-            "message": "Indexed " + report.summary() + "."}
+    pruned = prune_journal(backend)
+    return {"action": "build", **report.as_dict(), "caught_up": caught_up, "outbox_applied": applied,
+            "outbox_queued": queued, "journal_pruned": pruned, "message": "Indexed " + report.summary() + "."}
 
 
-def differences(known: set[str], moment: datetime) -> tuple[list[str], list[str], set[str]]:
-    """The database against a set of ``known`` ids as of ``moment``:
-    ``(ids changed since or not known, known ids deleted since, every id now)``."""
-    rows = db.session.execute(select(Supplier.external_id, Supplier.updated_at)).all()
-    present = {external_id for external_id, _ in rows}
-    changed = sorted(external_id for external_id, updated in rows
-                     if external_id not in known or as_utc(updated) >= moment)
-    return changed, sorted(known - present), present
+def _read_mark(built: dict) -> int | None:
+    """A version's outbox watermark from its build info (None for a version built before watermarks)."""
+    try:
+        return int(built["outbox_watermark"])
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
-def catch_up(streamed: set[str], started_at) -> None:
-    """Apply what changed while the build streamed: live sync wrote it to the version now replaced."""
-    changed, deleted, _ = differences(streamed, started_at)
-    if changed or deleted:
-        apply_or_enqueue(changed + deleted)
+def catch_up(built: dict) -> int:
+    """Re-apply to the live version every supplier the journal names since it was built; return how many.
+
+    Live sync wrote those changes to whichever version was live then (the one
+    a build replaced, or the one a rollback left). A version without a
+    watermark cannot tell: ``matchmaker check-index --fix`` finds its drift.
+    """
+    mark = _read_mark(built)
+    if mark is None:
+        return 0
+    changed = journal_since(mark)
+    if changed:
+        apply_or_enqueue(changed)
+    return len(changed)
+
+
+def prune_journal(backend) -> int:
+    """Drop applied journal rows older than every kept version's watermark; return how many."""
+    marks = [mark for mark in (_read_mark(backend.build_info(v.name)) for v in backend.versions()) if mark is not None]
+    return prune(min(marks)) if marks else 0
 
 
 def index_fingerprint(service) -> str:
@@ -123,21 +136,28 @@ def index_fingerprint(service) -> str:
     return fingerprint(service.backend.schema, service.encoders, repr(service.profile), synonyms, layout)
 
 
-def copy_if_current(backend, wanted: str):
-    """``(a copy of the live version, when it read the database)`` if its fingerprint is ``wanted``, else None."""
+def copy_if_current(backend, wanted: str) -> tuple[str, dict] | None:
+    """``(a copy of the live version, its build info)`` if its fingerprint is ``wanted`` and it has a
+    watermark, else None."""
     live = backend.live_version()
     built = backend.build_info(live) if live else {}
-    if not built.get("since") or built.get("fingerprint") != wanted:
+    if _read_mark(built) is None or built.get("fingerprint") != wanted:
         return None
-    return backend.copy_version(live), datetime.fromisoformat(built["since"])
+    return backend.copy_version(live), built
 
 
-def changes_since(backend, version: str, since: datetime) -> tuple[list[str], list[str], set[str]]:
-    """What ``version`` (a copy made before this call) lacks: ``(changed or added ids, deleted ids, every id)``.
+def changes_since(backend, version: str, built: dict) -> tuple[list[str], list[str], int]:
+    """What ``version`` (a copy of the live version made before this call) lacks:
+    ``(changed or added ids, deleted ids, how many suppliers there are)``.
 
-    Read after the copy, so whatever the copy missed is in the database by now.
+    Changed: the suppliers the journal names since the copied version read the
+    database, and any the copy lacks. Read after the copy, so whatever the copy
+    missed is in the journal and the database by now.
     """
-    return differences(backend.doc_ids(version), since - CLOCK_MARGIN)
+    known = backend.doc_ids(version)
+    present = set(db.session.scalars(select(Supplier.external_id)))
+    changed = (set(journal_since(_read_mark(built))) | (present - known)) & present
+    return sorted(changed), sorted(known - present), len(present)
 
 
 def records_of(external_ids: list[str]):

@@ -1,20 +1,23 @@
 """Index sync through a transactional outbox: a supplier change and its search change commit together.
 
 ``after_flush`` writes one ``search_outbox`` row per created, changed or
-deleted supplier *in the flushing transaction*, so the row exists exactly when
-the change does (a rollback takes both away). What happens next depends on
-``SEARCH_SYNC``:
+deleted supplier *in the flushing transaction*, whatever the state of the
+search backend or ``SEARCH_SYNC``, so the row exists exactly when the change
+does (a rollback takes both away). What happens next depends on ``SEARCH_SYNC``:
 
 - ``worker`` (the default): nothing more in the request. ``matchmaker worker``
   (:mod:`matchmaker.sync_worker`) applies due rows in batches, embedding through
-  the cache, and deletes them; a web request never embeds or waits for the index.
+  the cache; a web request never embeds or waits for the index.
 - ``inline``: the committing process applies its own rows right after the
   commit (tests, scripts that want read-your-writes without a worker).
-- ``off``: no rows at all; the nightly reindex alone brings the index up to date.
+- ``off``: nobody applies them; the nightly reindex brings the index up to date.
 
-A row that fails is kept with ``attempts``, ``last_error`` and a
-``next_attempt_at`` that backs off exponentially. A database write is never
-lost or rolled back because search failed.
+An applied row is stamped ``applied_at`` and kept as a journal: a reindex or
+a rollback re-applies the rows written after the version it makes live read
+the database (:func:`journal_since`), and :func:`prune` drops rows no kept
+version needs. A row that fails is kept pending with ``attempts``,
+``last_error`` and a ``next_attempt_at`` that backs off exponentially. A
+database write is never lost or rolled back because search failed.
 """
 from __future__ import annotations
 
@@ -23,11 +26,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from flask import Flask, current_app
-from sqlalchemy import delete, event, func, insert, inspect, or_, select, update
+from sqlalchemy import delete, event, func, insert, inspect, or_, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
 from indexers.documents import supplier_document
 from indexers.embedding import embed_records
+
+from search.backend import NOT_BUILT, BackendError
 
 from .dataio.exporter import index_record
 from .extensions import db
@@ -94,8 +99,6 @@ def touch_suppliers(session: Session, _context, _instances) -> None:
 
 def write_outbox(session: Session, _context) -> None:
     """``after_flush``: queue this flush's supplier changes in the same transaction."""
-    if current_app.config.get("SEARCH_SYNC", "worker") == "off":
-        return
     changes = flushed_changes(session)
     if not changes:
         return
@@ -126,9 +129,12 @@ def apply_changes(external_ids: Iterable[str]) -> int:
     that build will include them.
     """
     wanted = list(dict.fromkeys(external_ids))
-    service = get_search()
-    if not wanted or service.backend.live_version() is None:
+    if not wanted:
         return 0
+    service = get_search()
+    if service.backend.live_version() is None:
+        # Kept, not dropped: the first build (or the rebuild of a lost index) marks them applied.
+        raise BackendError(NOT_BUILT)
     # A session of its own: this runs inside after_commit, and in the worker outside any request.
     with Session(db.engine) as session:
         rows = session.scalars(select(Supplier).options(selectinload(Supplier.products))
@@ -206,7 +212,8 @@ def _describe(exc: Exception) -> str:
 
 def _done(rows: Sequence[Row]) -> None:
     with db.engine.begin() as connection:
-        connection.execute(delete(TABLE).where(TABLE.c.id.in_([row[0] for row in rows])))
+        connection.execute(update(TABLE).where(TABLE.c.id.in_([row[0] for row in rows]))
+                           .values(applied_at=wall_clock(), next_attempt_at=None))
 
 
 def _failed(rows: Sequence[Row], error: str | None) -> None:
@@ -220,7 +227,8 @@ def _failed(rows: Sequence[Row], error: str | None) -> None:
 
 def due_rows(limit: int, *, due_only: bool = True) -> list[Row]:
     """The oldest ``limit`` outbox rows (only those whose backoff is over, unless ``due_only`` is false)."""
-    query = select(TABLE.c.id, TABLE.c.supplier_external_id, TABLE.c.attempts).order_by(TABLE.c.id).limit(limit)
+    query = (select(TABLE.c.id, TABLE.c.supplier_external_id, TABLE.c.attempts).where(TABLE.c.applied_at.is_(None))
+             .order_by(TABLE.c.id).limit(limit))
     if due_only:
         query = query.where(or_(TABLE.c.next_attempt_at.is_(None), TABLE.c.next_attempt_at <= wall_clock()))
     with db.engine.connect() as connection:
@@ -256,35 +264,69 @@ def enqueue(external_ids: Iterable[str], error: str | None = None) -> None:
             connection.execute(insert(TABLE), rows)
 
 
-def apply_or_enqueue(external_ids: Iterable[str]) -> None:
-    """Apply changes now; if the backend fails, queue them for the worker. Never raises for search."""
+def apply_or_enqueue(external_ids: Iterable[str]) -> int:
+    """Apply changes now; if the backend fails, queue them for the worker and return how many were queued.
+    Never raises for search."""
     wanted = list(external_ids)
     try:
         apply_changes(wanted)
     except Exception as exc:  # noqa: BLE001 - any failure must leave the committed data alone
         current_app.logger.warning("search sync failed, %d change(s) queued: %s", len(wanted), exc)
         enqueue(wanted, _describe(exc))
+        return len(wanted)
+    return 0
 
 
-def clear_before(moment: datetime) -> int:
-    """Delete the changes queued before ``moment`` (a build that started then contains them); return how many."""
+def watermark() -> int:
+    """The newest outbox row's id (0 for none): a build that starts reading the database now contains every
+    change up to it, and :func:`journal_since` finds every later one.
+
+    On PostgreSQL a row's id is taken at insert, not at commit, so a
+    transaction still open could commit a lower id after this read: a SHARE
+    lock waits for every transaction writing the outbox to end (and holds new
+    ones back for that instant). SQLite has one writer at a time, so ids
+    already follow commits.
+    """
     with db.engine.begin() as connection:
-        return connection.execute(delete(TABLE).where(TABLE.c.created_at < moment)).rowcount
+        if connection.dialect.name == "postgresql":
+            connection.execute(text(f"LOCK TABLE {TABLE.name} IN SHARE MODE"))
+        return connection.scalar(select(func.coalesce(func.max(TABLE.c.id), 0)))
+
+
+def journal_since(mark: int) -> list[str]:
+    """The suppliers changed after the watermark ``mark``: every journal row after it, applied or not."""
+    query = select(TABLE.c.supplier_external_id).where(TABLE.c.id > mark).distinct()
+    with db.engine.connect() as connection:
+        return sorted(connection.scalars(query))
+
+
+def mark_applied_through(mark: int) -> int:
+    """Stamp the pending rows up to ``mark`` applied (a build that read the database after them has them)."""
+    with db.engine.begin() as connection:
+        return connection.execute(update(TABLE).where(TABLE.c.id <= mark, TABLE.c.applied_at.is_(None))
+                                  .values(applied_at=wall_clock(), next_attempt_at=None)).rowcount
+
+
+def prune(mark: int) -> int:
+    """Delete applied rows up to ``mark`` (the oldest kept index version's watermark); return how many."""
+    with db.engine.begin() as connection:
+        return connection.execute(delete(TABLE).where(TABLE.c.applied_at.is_not(None), TABLE.c.id <= mark)).rowcount
 
 
 def retry_now() -> int:
     """Make every waiting change due at once (an admin who fixed the backend); return how many rows."""
     with db.engine.begin() as connection:
-        return connection.execute(update(TABLE).where(TABLE.c.next_attempt_at.is_not(None))
+        return connection.execute(update(TABLE).where(TABLE.c.next_attempt_at.is_not(None),
+                                                      TABLE.c.applied_at.is_(None))
                                   .values(next_attempt_at=None)).rowcount
 
 
 def outbox_status() -> dict:
-    """The outbox at a glance: rows, suppliers, failing rows, the oldest row's age in seconds."""
+    """The outbox at a glance: pending rows, suppliers, failing rows, the oldest pending row's age in seconds."""
     with db.engine.connect() as connection:
         queued, suppliers, oldest, failing = connection.execute(select(
             func.count(), func.count(TABLE.c.supplier_external_id.distinct()), func.min(TABLE.c.created_at),
-            func.count(TABLE.c.last_error))).one()
+            func.count(TABLE.c.last_error)).where(TABLE.c.applied_at.is_(None))).one()
     age = round((wall_clock() - as_utc(oldest)).total_seconds(), 1) if oldest is not None else None
     return {"queued": queued, "suppliers": suppliers, "failing": failing, "oldest_seconds": age}
 

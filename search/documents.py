@@ -1,6 +1,9 @@
 """What a search index holds and what a search asks: documents, schemas, filters, hits."""
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -41,6 +44,25 @@ class Document:
     keywords: dict[str, list[str]] = field(default_factory=dict)
     numbers: dict[str, float] = field(default_factory=dict)
     vectors: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def digest(self) -> str:
+        """A hash of what the document says (text, keywords, numbers; not its vectors), see :func:`digest`."""
+        return digest(self.text, self.keywords, self.numbers)
+
+
+def digest(text: Mapping[str, str], keywords: Mapping[str, list[str]], numbers: Mapping[str, float]) -> str:
+    """A hash of a document's content as every backend stores it, to compare an index with its source.
+
+    Normalized the way storage loses detail: empty fields dropped, keyword
+    values as a sorted set, numbers as floats. Vectors are left out: they
+    follow from the text and the encoders (the build fingerprint covers those).
+    """
+    canonical = {"text": {name: value for name, value in text.items() if value},
+                 "keywords": {name: sorted(set(values)) for name, values in keywords.items() if values},
+                 "numbers": {name: float(value) for name, value in numbers.items() if value is not None}}
+    encoded = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True)

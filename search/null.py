@@ -62,6 +62,10 @@ class NullBackend:
         self._check(version)
         return set()
 
+    def digests(self, version: str | None = None) -> dict[str, str]:
+        self._check(version)
+        return {}
+
     def bulk_index(self, docs: Iterable[Document], version: str | None = None, batch_size: int = 500) -> int:
         self._check(version)
         count = 0

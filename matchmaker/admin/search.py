@@ -32,7 +32,8 @@ def search():
     failures = search_failures().as_dict()
     if failures["last_fallback_seconds"] is not None:
         failures["ago"] = format_timedelta(timedelta(seconds=failures["last_fallback_seconds"]), threshold=1.1)
-    page = paginate(select(SearchOutboxEntry).order_by(SearchOutboxEntry.id), per_page=per_page())
+    page = paginate(select(SearchOutboxEntry).where(SearchOutboxEntry.applied_at.is_(None))
+                    .order_by(SearchOutboxEntry.id), per_page=per_page())
     ids = {entry.supplier_external_id for entry in page.items}
     suppliers = dict(db.session.execute(select(Supplier.external_id, Supplier.id)
                                         .where(Supplier.external_id.in_(ids))).all()) if ids else {}

@@ -1,4 +1,5 @@
-"""``matchmaker reindex``, ``worker``, ``sync`` and ``search``: build the index, keep it in step, query it."""
+"""``matchmaker reindex``, ``check-index``, ``worker``, ``sync`` and ``search``: build the index, keep it in step
+and check it, query it."""
 from __future__ import annotations
 
 import json
@@ -98,6 +99,34 @@ def reindex_command(full: bool, re_embed: bool, batch_size: int, keep: int, roll
     except BackendError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(json.dumps(summary, ensure_ascii=False) if as_json else summary["message"])
+
+
+@click.command("check-index")
+@click.option("--fix", is_flag=True, help="Repair the drift: re-apply those suppliers to the live index.")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as one JSON object.")
+def check_index_command(fix: bool, as_json: bool) -> None:
+    """Compare the live search index with the database: ids and content, supplier by supplier.
+
+    Reports suppliers missing from the index, documents of deleted suppliers,
+    and documents whose content differs from the database (each with its
+    ids); changes still queued for the worker are counted apart. --fix
+    re-applies the drifted suppliers (queued for the worker if the backend
+    fails). Exits 0 when the index is in step (or was repaired), 1 when drift
+    is left, 75 while a reindex runs.
+    """
+    from ..index_check import check_index
+
+    try:
+        with progress_bar() as progress:
+            drift = check_index(fix=fix, progress=progress)
+    except LockHeld as exc:
+        click.echo(f"Error: {exc}; check again when it is done.", err=True)
+        sys.exit(EXIT_LOCKED)
+    except BackendError as exc:
+        raise click.ClickException(f"{exc}; run `matchmaker reindex --full` to rebuild the index") from exc
+    click.echo(json.dumps(drift.as_dict(), ensure_ascii=False) if as_json else drift.summary())
+    if not drift.in_step:
+        sys.exit(1)
 
 
 @click.command("worker")

@@ -23,14 +23,19 @@ class EmbeddingCacheEntry(db.Model):
 
 
 class SearchOutboxEntry(db.Model):
-    """A supplier change the search index has not taken yet.
+    """A supplier change for the search index: the outbox while ``applied_at`` is empty, then a journal.
 
     Written in the transaction that changed the supplier (:mod:`matchmaker.search_sync`),
-    applied and deleted by ``matchmaker worker``. A change that failed waits until
-    ``next_attempt_at`` (backoff); ``attempts`` and ``last_error`` say why.
+    applied by ``matchmaker worker``, which stamps ``applied_at``. A change that failed
+    waits until ``next_attempt_at`` (backoff); ``attempts`` and ``last_error`` say why.
+    Applied rows stay as long as a kept index version may need them: a reindex
+    and a rollback catch up by re-applying the rows after the version's
+    watermark (:mod:`matchmaker.reindex_job`), never by timestamps of the suppliers.
     """
 
     __tablename__ = "search_outbox"
+    # Ids only ever grow, even after the newest rows are pruned: a watermark is an id (SQLite would reuse them).
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     supplier_external_id: Mapped[str] = mapped_column(String(100), index=True)
@@ -39,3 +44,4 @@ class SearchOutboxEntry(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    applied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)

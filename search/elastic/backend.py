@@ -130,6 +130,15 @@ class ElasticsearchBackend:
                                                    _source=False, size=5000)}
 
     @_reachable
+    def digests(self, version: str | None = None) -> dict[str, str]:
+        """Every document's content digest by id, from its stored ``_source`` (scrolled, vectors left out)."""
+        index = self._require_live(version)
+        fields = [*self.schema.text_fields, *self.schema.keyword_fields, *self.schema.numeric_fields]
+        return {hit["_id"]: bodies.source_digest(hit.get("_source", {}), self.schema)
+                for hit in helpers.scan(self.client, index=index, query={"query": {"match_all": {}}},
+                                        _source=fields, size=2000)}
+
+    @_reachable
     def drop_version(self, version: str) -> None:
         """Delete a version index that is not live."""
         if version == self.live_version():

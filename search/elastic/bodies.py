@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from ..analysis import STOP_WORDS
-from ..documents import Document, Filter, IndexSchema
+from ..documents import Document, Filter, IndexSchema, digest
 
 ANALYZER = "cjk"
 SEARCH_ANALYZER = "cjk_synonyms"  # cjk plus synonym_graph, for queries only
@@ -85,6 +85,13 @@ def source(doc: Document) -> dict:
     body.update({name: float(value) for name, value in doc.numbers.items() if value is not None})
     body.update({name: np.asarray(vector, dtype=np.float32).tolist() for name, vector in doc.vectors.items()})
     return body
+
+
+def source_digest(stored: Mapping, schema: IndexSchema) -> str:
+    """The content digest (:func:`search.documents.digest`) of a stored ``_source``, as :func:`source` wrote it."""
+    return digest({name: stored[name] for name in schema.text_fields if name in stored},
+                  {name: stored[name] for name in schema.keyword_fields if name in stored},
+                  {name: stored[name] for name in schema.numeric_fields if name in stored})
 
 
 def index_action(index: str, doc: Document) -> dict:

@@ -214,6 +214,11 @@ class EmbeddedBackend:
         with self._using(version) as opened:
             return opened.ids()
 
+    def digests(self, version: str | None = None) -> dict[str, str]:
+        """Every document's content digest by id (:func:`search.documents.digest`)."""
+        with self._using(version) as opened:
+            return opened.digests()
+
     def count(self, version: str | None = None) -> int:
         """How many documents ``version`` (the live one by default) holds."""
         with self._using(version) as opened:

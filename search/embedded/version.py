@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from ..analysis import analyze
-from ..documents import Document, Filter, IndexSchema
+from ..documents import Document, Filter, IndexSchema, digest
 from . import lexicon as postings
 from . import vectors as snapshots
 
@@ -318,6 +318,23 @@ class Version:
     def ids(self) -> set[str]:
         """The id of every document."""
         return {doc_id for (doc_id,) in self.db.execute("SELECT id FROM docs")}
+
+    def digests(self) -> dict[str, str]:
+        """Every document's content digest (:func:`search.documents.digest`), from what this version stores.
+
+        One read transaction, so a concurrent write is either in every table read or in none.
+        """
+        keywords: dict[int, dict[str, list[str]]] = {}
+        numbers: dict[int, dict[str, float]] = {}
+        with self.db as db:
+            db.execute("BEGIN")
+            docs = db.execute("SELECT rowid, id, source FROM docs").fetchall()
+            for doc, name, value in db.execute("SELECT doc, field, value FROM keywords"):
+                keywords.setdefault(doc, {}).setdefault(name, []).append(value)
+            for doc, name, value in db.execute("SELECT doc, field, value FROM numbers"):
+                numbers.setdefault(doc, {})[name] = value
+        return {doc_id: digest(json.loads(source), keywords.get(rowid, {}), numbers.get(rowid, {}))
+                for rowid, doc_id, source in docs}
 
     def copy_to(self, target: Path) -> None:
         """Copy this version to a new folder ``target``: a consistent snapshot, never promoted.

@@ -74,7 +74,7 @@ def test_backend_outage_queues_changes_and_sync_applies_them(app, runner, db, in
     make_supplier(external_id="OUT", name="장애", name_en="Outage Co", description="tungsten carbide inserts")
     assert seen_committed == [1]
     assert db.session.scalar(select(func.count(Supplier.id)).where(Supplier.external_id == "OUT")) == 1
-    queued = db.session.scalars(select(SearchOutboxEntry)).all()
+    queued = db.session.scalars(select(SearchOutboxEntry).where(SearchOutboxEntry.applied_at.is_(None))).all()
     assert [(q.supplier_external_id, q.operation, q.attempts) for q in queued] == [("OUT", "upsert", 1)]
     assert "search cluster down" in queued[0].last_error
     assert as_utc(queued[0].next_attempt_at) > sync.wall_clock()  # backing off, not hammering the cluster
@@ -84,7 +84,7 @@ def test_backend_outage_queues_changes_and_sync_applies_them(app, runner, db, in
     assert runner.invoke(args=["sync"]).output.strip() == "Applied 1 queued change(s)."
     assert found(runner, "tungsten") == ["OUT"]
     db.session.expire_all()
-    assert db.session.scalar(select(func.count(SearchOutboxEntry.id))) == 0
+    assert db.session.scalar(select(func.count(SearchOutboxEntry.id)).where(SearchOutboxEntry.applied_at.is_(None))) == 0
 
 
 def test_the_nightly_reindex_drains_the_outbox(app, runner, db, indexed, make_supplier, monkeypatch):
@@ -95,14 +95,19 @@ def test_the_nightly_reindex_drains_the_outbox(app, runner, db, indexed, make_su
     monkeypatch.undo()
     result = runner.invoke(args=["reindex", "--json"])
     assert result.exit_code == 0
-    assert db.session.scalar(select(func.count(SearchOutboxEntry.id))) == 0
+    assert db.session.scalar(select(func.count(SearchOutboxEntry.id)).where(SearchOutboxEntry.applied_at.is_(None))) == 0
     assert found(runner, "quartz") == ["LATE"]
 
 
-def test_nothing_to_sync_before_the_first_build(runner, db, make_supplier):
-    """Without a live index the change is done (the first build will include it): no row is left."""
+def test_before_the_first_build_changes_wait_and_the_build_takes_them(runner, db, make_supplier):
+    """Without a live index (never built, or its folder lost) a change stays queued, never dropped;
+    the build that makes an index live marks it applied."""
     make_supplier(external_id="EARLY", description="before any index")
-    assert db.session.scalar(select(func.count(SearchOutboxEntry.id))) == 0
+    pending = select(SearchOutboxEntry.last_error).where(SearchOutboxEntry.applied_at.is_(None))
+    assert ["not been built" in error for error in db.session.scalars(pending)] == [True]
+    assert runner.invoke(args=["reindex"]).exit_code == 0
+    db.session.expire_all()
+    assert db.session.scalars(pending).all() == [] and found(runner, "before") == ["EARLY"]
 
 
 def test_a_web_edit_is_searchable_right_after_saving(client, auth, users, runner, db, indexed):
@@ -168,7 +173,8 @@ def worker_mode(app):
 
 def outbox(db):
     db.session.expire_all()
-    return sorted(db.session.execute(select(SearchOutboxEntry.supplier_external_id, SearchOutboxEntry.operation)))
+    return sorted(db.session.execute(select(SearchOutboxEntry.supplier_external_id, SearchOutboxEntry.operation)
+                                     .where(SearchOutboxEntry.applied_at.is_(None))))  # pending, not the journal
 
 
 def test_in_worker_mode_a_commit_queues_its_change_and_leaves_the_index_alone(runner, db, indexed, worker_mode,
@@ -187,7 +193,7 @@ def test_the_outbox_row_is_part_of_the_transaction(db, indexed, worker_mode, mak
     """Written by the flush, so a rollback or a failed commit takes it away with the change."""
     db.session.add(Supplier(external_id="TX", name="x", description="ephemeral widgets", industry="other"))
     db.session.flush()
-    assert db.session.scalar(select(func.count(SearchOutboxEntry.id))) == 1  # inside the transaction
+    assert db.session.scalar(select(func.count(SearchOutboxEntry.id)).where(SearchOutboxEntry.applied_at.is_(None))) == 1  # inside the transaction
     db.session.rollback()
     assert outbox(db) == []
     make_supplier(external_id="DUP")
@@ -218,10 +224,13 @@ def test_a_web_edit_in_worker_mode_never_embeds(app, client, auth, users, runner
     assert found(runner, "titanium") == ["BASE"]
 
 
-def test_off_mode_queues_nothing(app, db, indexed, make_supplier):
+def test_off_mode_journals_but_applies_nothing(app, runner, db, indexed, make_supplier):
+    """Off: nobody applies the row, but it is written all the same, so the nightly run finds the change."""
     app.config["SEARCH_SYNC"] = "off"
-    make_supplier(external_id="QUIET")
-    assert outbox(db) == []
+    make_supplier(external_id="QUIET", description="quiet bellows")
+    assert outbox(db) == [("QUIET", "upsert")] and found(runner, "bellows") == []
+    assert runner.invoke(args=["reindex"]).exit_code == 0
+    assert outbox(db) == [] and found(runner, "bellows") == ["QUIET"]
 
 
 def test_backoff_doubles_up_to_five_minutes():
@@ -243,7 +252,7 @@ def test_one_failing_supplier_does_not_hold_up_the_others(runner, db, indexed, w
     assert (result.applied, result.failed) == (2, 1) and "cannot embed BAD" in result.error
     assert outbox(db) == [("BAD", "upsert")]
     assert sync.process_outbox().applied == 0  # BAD is backing off: not due yet
-    row = db.session.scalar(select(SearchOutboxEntry))
+    row = db.session.scalar(select(SearchOutboxEntry).where(SearchOutboxEntry.applied_at.is_(None)))
     assert row.attempts == 1 and as_utc(row.next_attempt_at) - sync.wall_clock() <= timedelta(seconds=2)
     assert sync.retry_now() == 1
     monkeypatch.undo()
@@ -263,7 +272,7 @@ def test_a_backend_outage_stops_the_single_retries_early(db, indexed, worker_mod
     result = sync.process_outbox()
     assert (result.applied, result.failed) == (0, 8)
     assert len(calls) == 1 + sync.ISOLATION_GIVE_UP  # the batch, then three singles, not eight
-    assert {row.attempts for row in db.session.scalars(select(SearchOutboxEntry))} == {1}
+    assert {row.attempts for row in db.session.scalars(select(SearchOutboxEntry).where(SearchOutboxEntry.applied_at.is_(None)))} == {1}
 
 
 def test_outbox_status_counts_rows_suppliers_and_failures(db, indexed, worker_mode, make_supplier):

@@ -34,7 +34,7 @@ def found(runner, query):
 
 def queued(db) -> int:
     db.session.expire_all()
-    return db.session.scalar(select(func.count(SearchOutboxEntry.id)))
+    return db.session.scalar(select(func.count(SearchOutboxEntry.id)).where(SearchOutboxEntry.applied_at.is_(None)))
 
 
 @pytest.fixture

@@ -150,6 +150,30 @@ def test_update_replaces_the_document(live):
     assert search(live, text="gochujang", mode="lexical", filters=(Filter.term("certifications", "HACCP"),)).hits == []
 
 
+def test_digests_are_what_was_written(live):
+    """Each backend rebuilds a document's digest from what it stores: equal to the written document's."""
+    assert live.digests() == {doc.id: doc.digest for doc in CORPUS}
+    edited = Document("s3", {"name": "Sejin Foods", "products": "gochujang"}, {"industry": ["food"]},
+                      {"smart_factory_level": 3}, {"vec": vec(2)})
+    live.bulk_index([edited])
+    live.delete(["s4"])
+    after = live.digests()
+    assert after["s3"] == edited.digest != CORPUS[2].digest and "s4" not in after
+    assert after["s1"] == CORPUS[0].digest
+
+
+def test_digests_ignore_what_storage_cannot_keep():
+    base = Document("d", {"name": "A", "description": ""}, {"industry": ["x"], "certifications": ["b", "a"]},
+                    {"moq": 5})
+    same = Document("d", {"name": "A"}, {"industry": ["x"], "certifications": ["a", "b", "a"], "languages": []},
+                    {"moq": 5.0})
+    assert base.digest == same.digest
+    for changed in (Document("d", {"name": "B"}, base.keywords, base.numbers),
+                    Document("d", base.text, {"industry": ["y"], "certifications": ["a", "b"]}, base.numbers),
+                    Document("d", base.text, base.keywords, {"moq": 6})):
+        assert changed.digest != base.digest
+
+
 def test_delete(live):
     assert live.delete(["s2", "missing"]) == 1
     assert live.count() == 3

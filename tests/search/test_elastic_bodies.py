@@ -152,3 +152,14 @@ def test_new_versions_get_the_shipped_synonyms(with_synonyms):
     else:
         assert "analysis" not in request["settings"]
         assert "search_analyzer" not in request["mappings"]["properties"]["description"]
+
+
+def test_the_digest_of_a_stored_source_is_the_documents():
+    """What bulk indexing sends, read back as _source (vectors excluded by the mapping), digests alike."""
+    doc = Document("s1", {"name": "대성정밀", "products": "브레이크 패드"},
+                   {"industry": ["auto-parts"], "certifications": ["ISO 9001", "IATF 16949"]},
+                   {"smart_factory_level": 4, "moq": 500}, {"vec": np.ones(8, dtype=np.float32)})
+    stored = {key: value for key, value in bodies.source(doc).items() if key != "vec"}
+    assert bodies.source_digest(stored, SCHEMA) == doc.digest
+    stored["moq"] = 501.0
+    assert bodies.source_digest(stored, SCHEMA) != doc.digest
