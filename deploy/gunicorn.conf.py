@@ -27,7 +27,12 @@ Why these defaults:
 """
 import os
 
+import gunicorn.http.wsgi
+
 from search.encoders import available_cores
+
+# No version banner: "Server: gunicorn/23.0.0" tells an attacker which advisories to try.
+gunicorn.http.wsgi.SERVER = "Matchmaker"
 
 # Load the models in each worker in the background right after it starts (matchmaker/warmup.py).
 os.environ.setdefault("MATCHMAKER_WARM_UP", "1")

@@ -112,6 +112,8 @@ def test_ten_nightly_swaps_under_gunicorn_leave_open_files_and_memory_flat(serve
     base, worker, env = served
     status, body = _get(base + "/health")
     assert status == 200 and json.loads(body)["status"] == "ready"
+    with urllib.request.urlopen(base + "/") as response:
+        assert response.headers.get_all("Server") == ["Matchmaker"]  # one header, no version banner
     _searches(base)
     files, rss = _open_files(worker), _rss_mb(worker)
     lives = set()

@@ -45,3 +45,26 @@ def test_production_sends_hsts_over_https_and_secure_cookies(tmp_path):
     assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     assert "Strict-Transport-Security" not in client.get("/auth/login").headers
     assert "Secure" in secure.headers["Set-Cookie"] and "HttpOnly" in secure.headers["Set-Cookie"]
+
+
+def test_the_database_secret_key_and_index_are_owner_only(tmp_path, monkeypatch):
+    import stat
+    from pathlib import Path
+
+    import os
+
+    monkeypatch.delenv("MATCHMAKER_SECRET_KEY", raising=False)
+    previous = os.umask(0o022)  # a usual login umask: create_app must tighten it itself
+    instance = tmp_path / "instance"
+    app = make_app(tmp_path, "sqlite", INSTANCE_PATH=str(instance), SECRET_KEY=None,
+                   SQLALCHEMY_DATABASE_URI=f"sqlite:///{instance / 'matchmaker.sqlite3'}")
+    runner = app.test_cli_runner()
+    with app.app_context():
+        assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+        assert runner.invoke(args=["reindex"]).exit_code == 0
+    files = [path for path in Path(instance).rglob("*") if path.is_file()]
+    assert {path.name for path in files} >= {"matchmaker.sqlite3", "secret_key", "index.sqlite3"}
+    loose = {str(path.relative_to(instance)): oct(stat.S_IMODE(path.stat().st_mode)) for path in files
+             if stat.S_IMODE(path.stat().st_mode) & 0o077}
+    os.umask(previous)
+    assert loose == {}
