@@ -59,8 +59,7 @@ def test_edits_while_the_index_folder_is_gone_are_kept_and_reach_the_rebuilt_ind
 
 
 @pytest.mark.parametrize("mode", ["worker", "inline"])
-def test_a_product_only_change_during_a_reindex_reaches_the_new_version(app, runner, db, indexed, monkeypatch,
-                                                                       mode):
+def test_a_product_only_change_during_a_reindex_reaches_the_new_version(app, runner, db, indexed, monkeypatch, mode):
     app.config["SEARCH_SYNC"] = mode  # worker: nobody applies it live; inline: applied to the version replaced
     original = build._flush
 

@@ -43,7 +43,8 @@ BREAKAGES = [remove_live_version, remove_index_folder, corrupt_index_file]
 
 
 @pytest.mark.parametrize("breakage", BREAKAGES, ids=lambda f: f.__name__)
-def test_catalog_api_and_workspace_answer_from_sql(app, client, auth, users, indexed, make_request, breakage):
+def test_catalog_api_and_workspace_answer_from_sql(app, client, auth, users, indexed,  # noqa: F811
+                                                   make_request, breakage):
     request_id = make_request(title="Brake pads").id
     breakage(app)
     auth.login("specialist@example.com")
@@ -62,7 +63,7 @@ def test_catalog_api_and_workspace_answer_from_sql(app, client, auth, users, ind
 
 
 @pytest.mark.parametrize("breakage", BREAKAGES, ids=lambda f: f.__name__)
-def test_readiness_and_the_admin_page_report_it(app, client, auth, users, indexed, breakage):
+def test_readiness_and_the_admin_page_report_it(app, client, auth, users, indexed, breakage):  # noqa: F811
     client.get("/?q=brake")  # loads the models, and answers from the index
     assert client.get("/health").get_json()["search"]["fallbacks"] == 0
     breakage(app)
@@ -81,7 +82,7 @@ def test_readiness_and_the_admin_page_report_it(app, client, auth, users, indexe
     assert "1 search(es) since this server started" in admin
 
 
-def test_a_healthy_index_shows_no_fallback(client, auth, users, indexed):
+def test_a_healthy_index_shows_no_fallback(client, auth, users, indexed):  # noqa: F811
     client.get("/?q=brake")
     auth.login("admin@example.com")
     admin = client.get("/admin/search").get_data(as_text=True)
