@@ -1,6 +1,7 @@
 """Matchmaker: buyer-supplier matchmaking for Korean smart-factory SMEs."""
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -19,9 +20,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
                 template_folder=str(PROJECT_ROOT / "templates"),
                 static_folder=str(PROJECT_ROOT / "static"))
     app.config.from_mapping(settings)
-    # Owner-only: the instance folder holds the SQLite database, the secret key and the search index.
+    # Owner-only: the instance folder holds the SQLite database, the secret key and the search index, and
+    # every file this process creates (those, backups, exports) is the owner's alone wherever it is written.
+    os.umask(0o077)
     Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
     app.config["SECRET_KEY"] = resolve_secret_key(app.config)
+    register_logging(app)
     register_extensions(app)
     register_url_converters(app)
     register_blueprints(app)
@@ -33,12 +37,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
+def register_logging(app: Flask) -> None:
+    """Structured logs, the request log and id, and Sentry when a DSN is set."""
+    from .observability import init_app
+
+    init_app(app)
+
+
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions of :mod:`matchmaker.extensions` to ``app``."""
     from . import models  # noqa: F401  (tables must be known before Alembic looks)
     from . import search_sync
     from . import i18n, notify, security
-    from .auth import access, loader
+    from .auth import access, loader, throttle
     from .extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -47,6 +58,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     loader.init_app(login_manager)
     access.init_app(app)
+    throttle.init_app(app)
     search_sync.init_app(app)
     i18n.init_app(app)
     notify.init_app(app)

@@ -1,4 +1,4 @@
-"""Accounts: create them, change their role, switch them off and on again.
+"""Accounts: create them, change their role, switch them off and on again, set their password.
 
 The admin pages and ``matchmaker users`` call these functions. Each one checks
 the same rules, writes the audit trail (before and after values, never a
@@ -13,10 +13,12 @@ import secrets
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, or_, select
 
+from .auth import lockout
 from .catalog.queries import escape_like
 from .domain import ROLES
 from .extensions import db
 from .models import User, record_event
+from .models._columns import utcnow
 from .models.user import MIN_PASSWORD_LENGTH
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -63,11 +65,12 @@ def create_user(email: str, password: str, role: str, name: str | None = None, *
             errors[field] = _l("Use at most 200 characters.")
     if role not in ROLES:
         errors["role"] = _l("The role must be one of: %(roles)s.", roles=", ".join(ROLES))
-    if len(password) < MIN_PASSWORD_LENGTH:
-        errors["password"] = _l("The password must have at least %(min)d characters.", min=MIN_PASSWORD_LENGTH)
+    if password_problem(password):
+        errors["password"] = password_problem(password)
     if errors:
         raise UserError(errors=errors)
-    user = User(email=email, role=role, name=name or None, company=company or None)
+    # Made by staff, the CLI or the demo: someone vouches for the address, so it needs no confirmation.
+    user = User(email=email, role=role, name=name or None, company=company or None, confirmed_at=utcnow())
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
@@ -135,6 +138,40 @@ def set_active(user: User, active: bool, *, actor: User | None = None, seen_acti
     user.active = active
     record_event("user.reactivate" if active else "user.deactivate", actor=actor, entity_type="user",
                  entity_id=user.id, before={"active": not active}, after={"active": active})
+    db.session.commit()
+    return True
+
+
+def password_problem(password: str):
+    """Why ``password`` may not be used, or None (the same rule as on the forms)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return _l("The password must have at least %(min)d characters.", min=MIN_PASSWORD_LENGTH)
+    return None
+
+
+def set_password(user: User, password: str, *, actor: User | None = None, action: str = "user.password") -> None:
+    """Give ``user`` a new password, confirm their address and lift a sign-in lockout; audited, committed.
+
+    Whoever sets it proved the address (a reset link) or vouches for the account (an admin), and a new
+    password ends every older reset link. ``action`` names the audit event (``user.password_reset``: by e-mail).
+    """
+    problem = password_problem(password)
+    if problem:
+        raise UserError(problem, "password")
+    user.set_password(password)
+    if user.confirmed_at is None:
+        user.confirmed_at = utcnow()
+    lifted = lockout.clear(user.email)
+    record_event(action, actor=actor, entity_type="user", entity_id=user.id,
+                 **({"lock_lifted": True} if lifted else {}))
+    db.session.commit()
+
+
+def lift_lockout(user: User, *, actor: User | None = None) -> bool:
+    """Let ``user`` try to sign in again at once; False if there was nothing to lift."""
+    if not lockout.clear(user.email):
+        return False
+    record_event("user.unlock", actor=actor, entity_type="user", entity_id=user.id)
     db.session.commit()
     return True
 

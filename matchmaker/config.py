@@ -27,6 +27,24 @@ Every variable has a safe default for a single development machine:
 | MATCHMAKER_MAIL_USE_TLS        | ``1`` (STARTTLS; ``MAIL_USE_SSL`` for 465)|
 | MATCHMAKER_MAIL_USE_SSL        | ``0``                                     |
 | MATCHMAKER_MAIL_SENDER         | ``Matchmaker <noreply@localhost>``        |
+| MATCHMAKER_LOG_FORMAT          | ``json`` in production, else ``text``     |
+| MATCHMAKER_LOG_LEVEL           | ``info`` (``debug``, ``warning``, ``error``)|
+| MATCHMAKER_SENTRY_DSN          | unset: errors go to the log only          |
+| MATCHMAKER_SENTRY_ENVIRONMENT  | ``MATCHMAKER_ENV``'s value                |
+
+Sign-in security (README, "Accounts and sign-in security"):
+
+| variable                            | default                                     |
+|-------------------------------------|---------------------------------------------|
+| MATCHMAKER_RATELIMIT_ENABLED        | ``1``: throttle sign-in and account e-mail  |
+| MATCHMAKER_RATELIMIT_STORAGE_URI    | ``memory://``; several workers: ``redis://``|
+| MATCHMAKER_RATELIMIT_SIGN_IN        | ``10 per minute;100 per hour`` per address  |
+| MATCHMAKER_RATELIMIT_ACCOUNT_MAIL   | ``5 per minute;20 per hour`` per address    |
+| MATCHMAKER_RATELIMIT_MAIL_RECIPIENT | ``5 per hour`` per e-mail address typed     |
+| MATCHMAKER_SIGN_IN_MAX_FAILURES     | ``5`` failed sign-ins in the window lock    |
+| MATCHMAKER_SIGN_IN_LOCKOUT_MINUTES  | ``15``: the window, and the longest lock    |
+| MATCHMAKER_CONFIRM_LINK_HOURS       | ``48``: how long a confirmation link works  |
+| MATCHMAKER_RESET_LINK_MINUTES       | ``60``: how long a password reset link works|
 """
 from __future__ import annotations
 
@@ -114,13 +132,24 @@ def load_settings(environ: Mapping[str, str] | None = None,
         # A request without a published shortlist after this long counts as waiting in the queue.
         "QUEUE_WAITING_HOURS": _positive_int(env, "MATCHMAKER_QUEUE_WAITING_HOURS", 48, "hours", 100_000),
         **_mail_settings(env, instance, production),
+        **_account_settings(env),
+        **_observability_settings(env, production),
         # Keep Korean readable in JSON columns (and searchable with LIKE) on every database.
         "SQLALCHEMY_ENGINE_OPTIONS": {"json_serializer": _json_dumps},
     }
     settings.update(overrides)
     settings["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(settings["SQLALCHEMY_DATABASE_URI"])
     _check_profile(settings["RANKING_PROFILE"])
+    _check_rate_limits(settings)
     return settings
+
+
+def _observability_settings(env: Mapping[str, str], production: bool) -> dict[str, Any]:
+    """Request logs (JSON lines in production, readable text in development) and error reporting."""
+    return {"LOG_FORMAT": _choice(env, "MATCHMAKER_LOG_FORMAT", ("json", "text"), "json" if production else "text"),
+            "LOG_LEVEL": _choice(env, "MATCHMAKER_LOG_LEVEL", ("debug", "info", "warning", "error"), "info"),
+            "SENTRY_DSN": env.get("MATCHMAKER_SENTRY_DSN", "").strip() or None,
+            "SENTRY_ENVIRONMENT": env.get("MATCHMAKER_SENTRY_ENVIRONMENT", "").strip() or None}
 
 
 def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
@@ -172,6 +201,38 @@ def _mail_settings(env: Mapping[str, str], instance: Path, production: bool) -> 
         "MAIL_TIMEOUT": 10,
         "MAIL_DEFAULT_SENDER": env.get("MATCHMAKER_MAIL_SENDER", "Matchmaker <noreply@localhost>"),
     }
+
+
+def _account_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """Sign-in throttling and lockout, and how long the links in account e-mails work (matchmaker.auth)."""
+    return {
+        # Flask-Limiter, per client address. memory:// counts in each process: with several gunicorn workers
+        # point it at redis://host:6379 (pip install redis) or memcached://host:11211 so they share one count.
+        "RATELIMIT_ENABLED": _flag(env.get("MATCHMAKER_RATELIMIT_ENABLED", "1")),
+        "RATELIMIT_STORAGE_URI": env.get("MATCHMAKER_RATELIMIT_STORAGE_URI", "").strip() or "memory://",
+        "RATELIMIT_SIGN_IN": env.get("MATCHMAKER_RATELIMIT_SIGN_IN", "10 per minute;100 per hour"),
+        # Registration, password reset and resent confirmations: each sends an e-mail.
+        "RATELIMIT_ACCOUNT_MAIL": env.get("MATCHMAKER_RATELIMIT_ACCOUNT_MAIL", "5 per minute;20 per hour"),
+        # The same forms per e-mail address typed, from any client address: nobody's inbox gets flooded.
+        "RATELIMIT_MAIL_RECIPIENT": env.get("MATCHMAKER_RATELIMIT_MAIL_RECIPIENT", "5 per hour"),
+        # Counted in the database, so every worker sees the same count (matchmaker.auth.lockout).
+        "SIGN_IN_MAX_FAILURES": _positive_int(env, "MATCHMAKER_SIGN_IN_MAX_FAILURES", 5, "failures", 1000),
+        "SIGN_IN_LOCKOUT_MINUTES": _positive_int(env, "MATCHMAKER_SIGN_IN_LOCKOUT_MINUTES", 15, "minutes", 10_000),
+        "CONFIRM_LINK_HOURS": _positive_int(env, "MATCHMAKER_CONFIRM_LINK_HOURS", 48, "hours", 10_000),
+        "RESET_LINK_MINUTES": _positive_int(env, "MATCHMAKER_RESET_LINK_MINUTES", 60, "minutes", 10_000),
+    }
+
+
+def _check_rate_limits(settings: Mapping[str, Any]) -> None:
+    # A typo in a limit would otherwise surface as an error at the first sign-in.
+    from limits import parse_many
+
+    for name in ("RATELIMIT_SIGN_IN", "RATELIMIT_ACCOUNT_MAIL", "RATELIMIT_MAIL_RECIPIENT"):
+        try:
+            parse_many(settings[name])
+        except ValueError as exc:
+            raise ConfigError(f"MATCHMAKER_{name} must be limits like '10 per minute;100 per hour', "
+                              f"not {settings[name]!r}") from exc
 
 
 def _check_profile(name: str) -> None:

@@ -17,6 +17,7 @@ MESSAGES = {
     404: _l("There is no page at this address."),
     405: _l("This page does not accept that method."),
     413: _l("What you sent is too large. Shorten it and try again."),
+    429: _l("Too many attempts in a short time. Wait a few minutes and try again."),
     500: _l("Something went wrong on our side. The team has been told."),
 }
 
@@ -27,6 +28,7 @@ TITLES = {
     404: _l("Not Found"),
     405: _l("Method Not Allowed"),
     413: _l("Too Large"),
+    429: _l("Too Many Requests"),
     500: _l("Internal Server Error"),
 }
 

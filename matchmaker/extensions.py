@@ -3,6 +3,8 @@ import sqlite3
 from pathlib import Path
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mailman import Mail
 from flask_migrate import Migrate
@@ -36,6 +38,11 @@ csrf = CSRFProtect()
 babel = Babel()
 mail = Mail()
 talisman = Talisman()
+# Per client address (the proxy's X-Forwarded-For once TRUSTED_PROXIES is set); storage and limits come from
+# the config (matchmaker.auth.throttle). A storage that is down must not stop sign-in, and the per-account
+# lockout, counted in the database, still holds: each worker counts in memory until it is back, never a 500.
+limiter = Limiter(key_func=get_remote_address, strategy="fixed-window", headers_enabled=True,
+                  key_prefix="matchmaker", swallow_errors=True, in_memory_fallback_enabled=True)
 
 
 @event.listens_for(Engine, "connect")

@@ -53,7 +53,10 @@ def make_app(tmp_path, database: str, *, real_models: bool = False, **config):
     # (tests/matchmaker/test_sync_worker.py runs the worker itself).
     settings = {"TESTING": True, "ENV_NAME": "development", "INSTANCE_PATH": str(tmp_path / "instance"),
                 "SQLALCHEMY_DATABASE_URI": url, "PAGE_SIZE": 5, "SEARCH_SYNC": "inline",
-                "EMBEDDING_MODEL": REAL_MODELS if real_models else "hashing"}
+                "EMBEDDING_MODEL": REAL_MODELS if real_models else "hashing",
+                # Per-address throttling counts every sign-in of every test client (all 127.0.0.1);
+                # tests/matchmaker/auth/test_throttle.py switches it on with small limits.
+                "RATELIMIT_ENABLED": False}
     settings.update(config)
     return create_app(settings)
 
@@ -175,6 +178,28 @@ def make_request(db):
         db.session.commit()
         return row
     return make
+
+
+def sent_mail(instance_path) -> list:
+    """The e-mails an app wrote to ``instance_path``/mail (the development mail backend), oldest first.
+
+    Each is an :class:`email.message.EmailMessage`: ``msg["To"]``, ``msg["Subject"]``, ``msg.get_content()``.
+    """
+    import email
+    from email import policy
+    from pathlib import Path
+
+    separator = b"\n" + b"-" * 79 + b"\n"
+    files = sorted((Path(instance_path) / "mail").glob("*.log"), key=lambda path: path.stat().st_mtime_ns)
+    return [email.message_from_bytes(chunk, policy=policy.default)
+            for path in files for chunk in path.read_bytes().split(separator) if chunk.strip()]
+
+
+def mail_link(message, kind: str) -> str:
+    """The path of the ``/auth/<kind>/...`` link in an e-mail (its host is ``BASE_URL``'s, not the test's)."""
+    match = re.search(rf"https?://[^/\s]+(/auth/{kind}/\S+)", message.get_content())
+    assert match, f"no /auth/{kind}/ link in: {message.get_content()}"
+    return match.group(1)
 
 
 def run_on_terminal(args: list[str], env: dict, timeout: float = 300):

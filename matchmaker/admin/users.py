@@ -1,4 +1,4 @@
-"""Admin pages for accounts: list, create, change role, deactivate and reactivate.
+"""Admin pages for accounts: list, create, change role, deactivate, reactivate and lift a sign-in lockout.
 
 The rules live in :mod:`matchmaker.accounts`; these views read forms, call it
 and say what happened.
@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from .. import accounts
+from ..auth import lockout
 from ..auth.access import roles_required
 from ..domain import ROLES
 from ..extensions import db
@@ -101,7 +102,8 @@ def user(user_id: int):
                                  AuditEvent.action != "user.login")
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(HISTORY_SHOWN)).all()
     return render_template("admin/user.html", user=row, role_form=role_form, active_form=active_form,
-                           history=history, emails=emails_of(e.actor_id for e in history))
+                           history=history, emails=emails_of(e.actor_id for e in history),
+                           failures=lockout.recent_failures(row.email), locked=lockout.is_locked(row.email))
 
 
 @bp.route("/users/<int:user_id>/role", methods=["POST"])
@@ -150,3 +152,13 @@ def set_active(user_id: int):
     return redirect(url_for("admin.user", user_id=user_id))
 
 
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@roles_required("admin")
+def unlock(user_id: int):
+    """Forget an account's failed sign-ins, so it may try again at once (the form carries only its CSRF token)."""
+    row = _user_or_404(user_id)
+    if accounts.lift_lockout(row, actor=current_user):
+        flash(_("%(email)s can sign in again at once.", email=row.email), "success")
+    else:
+        flash(_("Nothing was changed."), "info")
+    return redirect(url_for("admin.user", user_id=user_id))

@@ -1,1 +1,1 @@
-"""Accounts: sign-in, registration and the access rules of every view."""
+"""Accounts: sign-in (throttled, with a lockout), registration and password reset by e-mail, and access rules."""

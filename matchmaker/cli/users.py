@@ -1,4 +1,4 @@
-"""``matchmaker users``: create, list, re-role, deactivate and reactivate accounts.
+"""``matchmaker users``: create, list, re-role, deactivate, reactivate accounts and set their password.
 
 The work is done by :mod:`matchmaker.accounts`, which the admin pages call too.
 """
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import click
 
-from ..accounts import UserError, change_role, create_user, find_user, set_active, users_query
+from ..accounts import UserError, change_role, create_user, find_user, set_active, set_password, users_query
 from ..domain import ROLES
 from ..extensions import db
 
@@ -80,3 +80,16 @@ def deactivate_command(email: str) -> None:
 def reactivate_command(email: str) -> None:
     """Let the account EMAIL sign in again."""
     _set_active(email, True)
+
+
+@users_group.command("set-password")
+@click.argument("email")
+@click.password_option(help="Prompted for (hidden, twice) when not given.")
+def set_password_command(email: str, password: str) -> None:
+    """Give the account EMAIL a new password; this also lifts a sign-in lockout and confirms its address."""
+    try:
+        user = find_user(email)
+        set_password(user, password)
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{user.email} has a new password.")

@@ -45,6 +45,9 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(5))  # interface and e-mail language; None: the browser's
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the person proved they read this address. Self-registered buyers start without it and cannot
+    # sign in until they open the e-mailed link; accounts made by staff, the CLI or the demo have it at once.
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     requests: Mapped[list[BuyerRequest]] = relationship(back_populates="buyer",
                                                         foreign_keys="BuyerRequest.buyer_id")
@@ -74,6 +77,11 @@ class User(UserMixin, db.Model):
             check_password_hash(_dummy_hash(), password)
             return False
         return user.check_password(password) and user.active
+
+    @property
+    def is_confirmed(self) -> bool:
+        """Whether the address was proved (or vouched for by staff)."""
+        return self.confirmed_at is not None
 
     @property
     def is_active(self) -> bool:  # flask-login refuses inactive users

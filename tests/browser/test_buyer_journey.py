@@ -1,11 +1,12 @@
-"""The buyer's journey in a real browser: register and come back, post and see suggestions, ask for an
-introduction, read it in Korean, on a phone, and without JavaScript."""
+"""The buyer's journey in a real browser: register, confirm by e-mail and come back, post and see suggestions,
+ask for an introduction, read it in Korean, on a phone, and without JavaScript."""
 import re
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import horizontal_overflow, sign_in
+from tests.conftest import mail_link, sent_mail
 
 pytestmark = pytest.mark.browser
 
@@ -35,6 +36,11 @@ def test_registering_returns_to_the_page_the_visitor_came_from(live_server, page
     page.fill("input[name=password]", "a good long password")
     page.fill("input[name=confirm]", "a good long password")
     page.screenshot(path=str(tmp_path / "register-1280.png"), full_page=True)
+    page.click("main form button[type=submit]")
+    expect(page.locator(".flash-info")).to_contain_text("Check your inbox at lena@example.de")
+    page.goto(live_server + mail_link(sent_mail(tmp_path / "instance")[-1], "confirm"))
+    page.fill("input[name=email]", "lena@example.de")
+    page.fill("input[name=password]", "a good long password")
     page.click("main form button[type=submit]")
     expect(page).to_have_url(profile_url)
     expect(page.get_by_test_id("who")).to_have_text("lena@example.de · buyer")

@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
+from tests.conftest import mail_link, sent_mail
 
 pytestmark = pytest.mark.browser
 
@@ -72,7 +73,7 @@ def test_wrong_password_shows_an_error(live_server, page):
     expect(page.locator(".flash-error")).to_have_text("Wrong email or password.")
 
 
-def test_a_new_buyer_registers(live_server, page):
+def test_a_new_buyer_registers_and_confirms_by_email(live_server, page, tmp_path):
     page.goto(f"{live_server}/auth/register")
     page.fill("input[name=email]", "newbuyer@acme.de")
     page.fill("input[name=company]", "Acme GmbH")
@@ -80,8 +81,27 @@ def test_a_new_buyer_registers(live_server, page):
     page.fill("input[name=password]", "a good long password")
     page.fill("input[name=confirm]", "a good long password")
     page.click("main form button[type=submit]")
-    expect(page.locator(".flash-success")).to_contain_text("Your buyer account is ready")
+    expect(page.locator(".flash-info")).to_contain_text("Check your inbox at newbuyer@acme.de")
+    expect(page.get_by_test_id("mail-folder")).to_contain_text(str(tmp_path / "instance" / "mail"))
+    # The live server writes its mail to files in its instance folder, as `make run` does.
+    page.goto(live_server + mail_link(sent_mail(tmp_path / "instance")[-1], "confirm"))
+    expect(page.locator(".flash-success")).to_contain_text("Your email address is confirmed")
+    sign_in(page, live_server, "newbuyer@acme.de", "a good long password")
     expect(page.get_by_test_id("who")).to_have_text("newbuyer@acme.de · buyer")
+
+
+def test_a_forgotten_password_is_reset_by_email(live_server, page, tmp_path):
+    sign_in(page, live_server, "buyer@example.com", "not my password")
+    page.get_by_test_id("forgot-password").click()
+    page.fill("input[name=email]", "buyer@example.com")
+    page.click("main form button[type=submit]")
+    expect(page.locator(".flash-info")).to_contain_text("Check your inbox at buyer@example.com")
+    page.goto(live_server + mail_link(sent_mail(tmp_path / "instance")[-1], "reset"))
+    page.fill("input[name=password]", "my new long password")
+    page.fill("input[name=confirm]", "my new long password")
+    page.click("main form button[type=submit]")
+    expect(page.locator(".flash-success")).to_contain_text("Your password is changed")
+    expect(page.get_by_test_id("who")).to_have_text("buyer@example.com · buyer")
 
 
 def test_specialist_sees_contacts_and_all_requests(live_server, page):

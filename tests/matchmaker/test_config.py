@@ -154,3 +154,26 @@ def test_behind_a_trusted_proxy_the_app_sees_the_client_and_https(tmp_path):
 
     assert seen(1) == "203.0.113.7 https matchmaker.example"
     assert seen(0) == "10.0.0.2 http localhost"  # without a proxy the headers are anyone's to forge
+
+
+def test_sign_in_security_defaults_and_variables(tmp_path):
+    defaults = load_settings({"MATCHMAKER_INSTANCE_PATH": str(tmp_path)})
+    assert defaults["RATELIMIT_ENABLED"] is True and defaults["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert (defaults["SIGN_IN_MAX_FAILURES"], defaults["SIGN_IN_LOCKOUT_MINUTES"]) == (5, 15)
+    assert (defaults["CONFIRM_LINK_HOURS"], defaults["RESET_LINK_MINUTES"]) == (48, 60)
+    settings = load_settings({"MATCHMAKER_INSTANCE_PATH": str(tmp_path), "MATCHMAKER_RATELIMIT_ENABLED": "0",
+                              "MATCHMAKER_RATELIMIT_STORAGE_URI": "redis://cache:6379",
+                              "MATCHMAKER_RATELIMIT_SIGN_IN": "20/minute", "MATCHMAKER_SIGN_IN_MAX_FAILURES": "8",
+                              "MATCHMAKER_SIGN_IN_LOCKOUT_MINUTES": "30", "MATCHMAKER_RESET_LINK_MINUTES": "20"})
+    assert settings["RATELIMIT_ENABLED"] is False and settings["RATELIMIT_STORAGE_URI"] == "redis://cache:6379"
+    assert settings["RATELIMIT_SIGN_IN"] == "20/minute" and settings["SIGN_IN_MAX_FAILURES"] == 8
+    assert (settings["SIGN_IN_LOCKOUT_MINUTES"], settings["RESET_LINK_MINUTES"]) == (30, 20)
+
+
+@pytest.mark.parametrize("variable, value", [("MATCHMAKER_RATELIMIT_SIGN_IN", "ten a minute"),
+                                             ("MATCHMAKER_RATELIMIT_MAIL_RECIPIENT", "5 per fortnight"),
+                                             ("MATCHMAKER_SIGN_IN_MAX_FAILURES", "0"),
+                                             ("MATCHMAKER_RESET_LINK_MINUTES", "an hour")])
+def test_bad_sign_in_security_settings_are_refused_by_name(tmp_path, variable, value):
+    with pytest.raises(ConfigError, match=variable):
+        load_settings({"MATCHMAKER_INSTANCE_PATH": str(tmp_path), variable: value})

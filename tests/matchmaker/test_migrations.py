@@ -11,7 +11,7 @@ from tests.conftest import reset_database
 
 TABLES = {"suppliers", "products", "buyer_requests", "matches", "users", "audit_events", "embedding_cache",
           "search_outbox", "request_events", "saved_suppliers", "introductions", "notifications", "match_steps",
-          "ranking_profiles", "ranking_activations"}
+          "ranking_profiles", "ranking_activations", "sign_in_failures"}
 
 
 def test_upgrade_from_empty_database_matches_the_models(app):
@@ -78,3 +78,17 @@ def test_0004_opens_the_timeline_of_existing_requests(app):
             kinds = connection.execute(text("SELECT kind FROM request_events ORDER BY request_id")).scalars().all()
         assert [tuple(row) for row in rows] == [("R1", "new", 1), ("R2", "closed", 1)]
         assert kinds == ["posted", "posted"]
+
+
+def test_0008_counts_existing_accounts_as_confirmed(app):
+    with app.app_context():
+        reset_database()
+        upgrade(revision="0007")
+        with _db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO users (email, password_hash, role, active, created_at) "
+                "VALUES ('old@example.com', 'x', 'buyer', TRUE, '2026-01-02 03:04:05')"))
+        upgrade()
+        with _db.engine.connect() as connection:
+            confirmed = connection.execute(text("SELECT confirmed_at FROM users")).scalar()
+        assert str(confirmed).startswith("2026-01-02 03:04:05")

@@ -6,7 +6,8 @@ from matchmaker.auth.access import PUBLIC, access_rule, roles_required
 from tests.conftest import make_app
 
 PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.register", "health.health", "catalog.index", "catalog.api_search",
-                    "catalog.supplier", "i18n.switch"}
+                    "catalog.supplier", "i18n.switch", "auth.check_email", "auth.confirm_email",
+                    "auth.resend_confirmation", "auth.forgot_password", "auth.reset_password"}
 
 
 def test_every_endpoint_declares_an_access_rule(app):

@@ -13,19 +13,24 @@ def register(client, **fields):
     return client.post("/auth/register", data=data)
 
 
-def test_buyer_registers_and_is_signed_in(client, db):
+def test_buyer_registers_unconfirmed_and_is_told_to_check_their_email(client, db):
     response = register(client, email="  New@Buyer.com ")
-    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert response.status_code == 302 and response.headers["Location"] == "/auth/check-email"
     user = db.session.scalar(select(User).where(User.email == "new@buyer.com"))
     assert user.role == "buyer" and user.country == "DE" and user.check_password(PASSWORD)
-    assert "new@buyer.com · buyer" in client.get("/").get_data(as_text=True)
+    assert not user.is_confirmed
+    page = client.get("/auth/check-email").get_data(as_text=True)
+    assert "Check your inbox at new@buyer.com" in page
+    assert client.get("/requests/").status_code == 302  # not signed in
     assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.actor_id == user.id)) == "user.register"
 
 
-def test_registration_refuses_a_taken_email(client, users, db):
-    response = register(client, email="BUYER@example.com")
-    assert response.status_code == 200
-    assert "exists already" in response.get_data(as_text=True)
+def test_registration_with_a_taken_email_changes_nothing(client, users, db):
+    before = users["buyer"].password_hash
+    response = register(client, email="BUYER@example.com", password="another long password",
+                        confirm="another long password")
+    assert response.status_code == 302 and response.headers["Location"] == "/auth/check-email"
+    assert db.session.scalar(select(User.password_hash).where(User.email == "buyer@example.com")) == before
     assert db.session.scalar(select(User.id).where(User.email == "new@buyer.com")) is None
 
 

@@ -71,3 +71,37 @@ def test_refusals_are_clear_errors(db, runner, users):
     last = runner.invoke(args=["users", "deactivate", "admin@example.com"])
     assert last.exit_code == 1 and "last active admin" in last.output
     assert runner.invoke(args=["users", "set-role", "admin@example.com", "root"]).exit_code == 2
+
+
+def test_set_password_prompts_twice_hidden_and_lifts_a_lockout(app, db, runner, users, client, auth):
+    for _ in range(5):
+        auth.login("buyer@example.com", "not the password at all")
+    assert auth.login("buyer@example.com").status_code == 200  # locked
+    result = runner.invoke(args=["users", "set-password", "Buyer@Example.com"],
+                           input="a brand new password\na brand new password\n")
+    assert result.exit_code == 0, result.output
+    assert "a brand new password" not in result.output  # the prompt hides what is typed
+    assert result.output == "Password: \nRepeat for confirmation: \nbuyer@example.com has a new password.\n"
+    assert db.session.get(User, users["buyer"].id).check_password("a brand new password")
+    assert auth.login("buyer@example.com", "a brand new password").status_code == 302
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.password"))
+    assert event.actor_id is None and event.details == {"lock_lifted": True}
+
+
+def test_set_password_refusals_are_clear_errors(db, runner, users):
+    short = runner.invoke(args=["users", "set-password", "buyer@example.com", "--password", "short"])
+    assert short.exit_code == 1 and "at least 10 characters" in short.output
+    assert db.session.get(User, users["buyer"].id).check_password("correct horse battery")
+    unknown = runner.invoke(args=["users", "set-password", "nobody@example.com", "--password", "long enough pw"])
+    assert unknown.exit_code == 1 and "There is no account with email nobody@example.com." in unknown.output
+    mismatch = runner.invoke(args=["users", "set-password", "buyer@example.com"],
+                             input="long enough pw\nanother long pw\nlong enough pw\nlong enough pw\n")
+    assert mismatch.exit_code == 0 and "do not match" in mismatch.output
+
+
+def test_set_password_confirms_a_registered_buyer(app, db, runner, client):
+    from tests.matchmaker.auth.test_views import register
+    register(client, email="new@buyer.com")
+    result = runner.invoke(args=["users", "set-password", "new@buyer.com", "--password", "set by the team"])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(User.confirmed_at).where(User.email == "new@buyer.com")) is not None
