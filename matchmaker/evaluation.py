@@ -65,12 +65,13 @@ class ModeResult:
 
 def read_judged(requests_lines: Iterable[bytes], judgments_lines: Iterable[bytes], source: str = "files") -> Judged:
     """Requests and judgments from JSON Lines (the data contract), checked like an import."""
-    requests, errors = parse(requests_lines, REQUEST, key=lambda r: r["external_id"], key_name="external_id")
+    requests, errors = parse(requests_lines, REQUEST, key=lambda r: r["external_id"], key_name="external_id",
+                             kind="requests")
     if errors:
         raise ImportFailed("requests", errors)
     # Each line is its own key: public qrels judge a pair twice at times (an exclusion phrase of a class
     # that is also its sibling); unlike an import, evaluation takes the later grade and counts them.
-    judgments, errors = parse(judgments_lines, JUDGMENT, key=id, key_name="supplier_id")
+    judgments, errors = parse(judgments_lines, JUDGMENT, key=id, key_name="supplier_id", kind="judgments")
     if errors:
         raise ImportFailed("judgments", errors)
     qrels: dict[str, dict[str, int]] = {}
@@ -179,4 +180,3 @@ def best_single(results: list[ModeResult], k: int = 10) -> ModeResult | None:
     """The best of the single methods (lexical and each encoder alone) in ``results``."""
     singles = [r for r in results if r.mode == "lexical" or r.mode.startswith("vector:")]
     return max(singles, key=lambda r: r.metrics[f"ndcg@{k}"], default=None)
-

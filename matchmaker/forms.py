@@ -1,6 +1,8 @@
-"""What every form shares: input filters and the country list."""
+"""What every form shares: input filters, the NUL check, the search-text cut and the country list."""
 from flask_babel import lazy_gettext as _l
+from wtforms.validators import ValidationError
 
+from .dataio.limits import QUERY_CHARS
 from .display import country_choices
 from .i18n import current_language
 
@@ -13,6 +15,18 @@ def strip(value):
 def country_code(value):
     """A country code as ISO writes it ("de" as "DE"), so hand-made posts still match a choice."""
     return value.strip().upper() if isinstance(value, str) else value
+
+
+def no_nul(form, field) -> None:
+    """Refuse text with a NUL character: no person types one, and PostgreSQL cannot store it."""
+    values = field.data if isinstance(field.data, list) else [field.data]
+    if any(isinstance(value, str) and "\x00" in value for value in values):
+        raise ValidationError(_l("This text contains a NUL character, which cannot be saved. Remove it."))
+
+
+def search_text(value) -> str:
+    """What a search box sent, as the search takes it: NUL characters dropped, stripped, cut to ``QUERY_CHARS``."""
+    return value.replace("\x00", "").strip()[:QUERY_CHARS] if isinstance(value, str) else ""
 
 
 def country_options() -> list[tuple[str, str]]:

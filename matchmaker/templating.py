@@ -6,6 +6,7 @@ from flask import Flask, request, url_for
 from flask_babel import format_timedelta
 
 from . import display
+from .dataio import limits
 from .display import (certification, certification_id, certification_label, display_name, english_key_terms,
                       english_terms, has_hangul, has_latin, hs_description, name_pair, product_facts, region_en,
                       romanized_name)
@@ -75,3 +76,4 @@ def init_app(app: Flask) -> None:
         app.add_template_filter(display_filter)
     app.add_template_filter(industry_label)
     app.add_template_global(page_url)
+    app.add_template_global(limits, "limits")  # maxlength of inputs that are not WTForms fields

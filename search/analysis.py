@@ -6,10 +6,12 @@ and ``u.s.a`` stay whole, hyphens split), overlapping bigrams for runs of
 Hangul, Han, Hiragana and Katakana (``스마트공장을`` gives ``스마 마트 트공 공장
 장을``, so ``공장`` matches it), a lone CJK character as itself, and
 CJKAnalyzer's English stop words. Tokens keep their offsets in the original
-text, which is what the highlighter marks.
+text, which is what the highlighter marks. The work is linear in the text's
+length, whatever the text (:data:`MAX_MARKS`).
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import NamedTuple
@@ -35,12 +37,31 @@ class Token(NamedTuple):
     end: int
 
 
+# UAX #15's "stream-safe" bound: no real text has more combining marks in a row. CPython sorts each run of
+# them by insertion, so NFKC of a long run takes quadratic time (160,000 marks: 30 s); such text is folded
+# one character at a time below, which is linear.
+MAX_MARKS = 30
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_mark(char: str) -> bool:
+    """Whether NFKC may reorder ``char``: it combines, or its decomposition starts with a combining mark."""
+    return bool(unicodedata.combining(char) or unicodedata.combining(unicodedata.normalize("NFKD", char)[:1] or " "))
+
+
+def has_long_mark_run(text: str) -> bool:
+    """Whether ``text`` has more than :data:`MAX_MARKS` combining marks in a row (a linear scan)."""
+    marks = sorted(char for char in set(text) if _is_mark(char))
+    return bool(marks) and re.search(f"[{re.escape(''.join(marks))}]{{{MAX_MARKS + 1}}}", text) is not None
+
+
 def normalize(text: str) -> tuple[str, list[int]]:
     """NFKC and case folding, with each output character's source index."""
-    folded = unicodedata.normalize("NFKC", text).lower()
-    if len(folded) == len(text):
-        # The usual case (ASCII, precomposed Hangul, full-width forms): one character in, one out.
-        return folded, list(range(len(text)))
+    if not has_long_mark_run(text):
+        folded = unicodedata.normalize("NFKC", text).lower()
+        if len(folded) == len(text):
+            # The usual case (ASCII, precomposed Hangul, full-width forms): one character in, one out.
+            return folded, list(range(len(text)))
     out: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):

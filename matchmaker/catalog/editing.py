@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from ..auth.access import roles_required
 from ..dataio.exporter import supplier_record
+from ..dataio.limits import PRODUCTS
 from ..domain import UNITS
 from ..extensions import db
 from ..models import Supplier
@@ -20,25 +21,42 @@ def _supplier_or_404(supplier_id: int) -> Supplier:
     return row
 
 
-def _adding_a_product(form: SupplierForm) -> bool:
+def _row_limit(row: Supplier | None) -> int:
+    """How many product rows the page may have: the limit (or the products of a profile older than it) and the
+    empty rows offered. Each row is a sub-form: a post of thousands would keep a server thread busy."""
+    return max(PRODUCTS, len(row.products) if row else 0) + editor.BLANK_ROWS
+
+
+def _refuse_too_many_rows(row: Supplier | None) -> None:
+    # Only a hand-made post has more rows than the page offers: it gets the "too large" page.
+    if request.method == "POST":
+        rows = {key.split("-", 2)[1] for key in request.form if key.startswith("products-")}
+        if len(rows) > _row_limit(row):
+            abort(413)
+
+
+def _adding_a_product(form: SupplierForm, row: Supplier | None) -> bool:
     # "Add another product" sends the form back with one more empty row, keeping what was typed; nothing is saved.
     if request.method == "POST" and "add_product" in request.form:
-        form.products.append_entry()
+        if len(form.products) < _row_limit(row):  # at the limit the page says so instead of offering the button
+            form.products.append_entry()
         return True
     return False
 
 
 def _editor_page(form: SupplierForm, row: Supplier | None, stale: list | None = None):
     # Units are suggested, not imposed: the contract takes any unit a supplier quotes in.
-    return render_template("catalog/edit.html", form=form, supplier=row, stale=stale, units=UNITS)
+    return render_template("catalog/edit.html", form=form, supplier=row, stale=stale, units=UNITS,
+                           row_limit=_row_limit(row), max_products=PRODUCTS)
 
 
 @bp.route("/suppliers/new", methods=["GET", "POST"])
 @roles_required("specialist", "admin")
 def new_supplier():
     """Add a supplier profile by hand."""
+    _refuse_too_many_rows(None)
     form = SupplierForm(data=editor.initial({}) if request.method == "GET" else None)
-    if not _adding_a_product(form) and form.validate_on_submit():
+    if not _adding_a_product(form, None) and form.validate_on_submit():
         typed = editor.read(form)
         try:
             row = upkeep.create_supplier(typed.record, current_user)
@@ -55,10 +73,11 @@ def new_supplier():
 def edit_supplier(supplier_id: int):
     """Change any field of a profile; a save from a page older than the profile is refused, the input kept."""
     row = _supplier_or_404(supplier_id)
+    _refuse_too_many_rows(row)
     saved = supplier_record(row)
     form = SupplierForm(data=editor.initial(saved, row.version) if request.method == "GET" else None)
     stale = None
-    if not _adding_a_product(form) and form.validate_on_submit():
+    if not _adding_a_product(form, row) and form.validate_on_submit():
         typed = editor.read(form, saved)
         try:
             changed = upkeep.update_supplier(row, typed.record, current_user, form.version.data)

@@ -125,7 +125,9 @@ def show_errors(form: SupplierForm, errors: list[FieldError], typed: Typed) -> N
             target = form[found["name"]]
             if found["index"] and found["name"] in TEXT_LISTS:
                 message = _("Entry %(number)d: %(message)s", number=int(found["index"]) + 1, message=message)
-        if target is None:
+        if target is None and error.field == "products":  # the list as a whole: too many products
+            form.form_errors.append(_("Products: %(message)s", message=message))
+        elif target is None:
             form.form_errors.append(f"{error.field}: {message}" if error.field else message)
         else:
             target.errors = [*target.errors, message]

@@ -9,6 +9,7 @@ from sqlalchemy import Integer, Select, Text, case, cast, exists, func, or_, sel
 from ..display import certification_id
 from ..domain import INDUSTRIES
 from ..extensions import db
+from ..forms import search_text
 from ..models import Product, Supplier
 
 
@@ -26,9 +27,9 @@ class CatalogFilters:
         """Read filters from query-string arguments, dropping values that make no sense."""
         industry = args.get("industry", "")
         level = args.get("min_level", "")
-        return cls(q=args.get("q", "").strip()[:200],
+        return cls(q=search_text(args.get("q")),
                    industry=industry if industry in INDUSTRIES else "",
-                   certification=args.get("certification", "").strip()[:50],
+                   certification=search_text(args.get("certification"))[:50],
                    min_level=int(level) if level.isdigit() and 0 <= int(level) <= 5 else None)
 
 

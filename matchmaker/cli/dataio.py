@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask import current_app
 
-from ..dataio.exporter import EXPORTERS, export
+from ..dataio.exporter import EXPORTERS, ExportFailed, export
 from ..dataio.importer import IMPORTERS, ImportFailed
 from ..dataio.jsonl import atomic_writer
 from ..search_sync import outbox_status
@@ -55,6 +55,9 @@ def import_command(kind: str, file: Path, skip_invalid: bool) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, allow_dash=True))
 def export_command(kind: str, file: str) -> None:
     """Export every KIND record (suppliers, requests or judgments) to FILE ('-' for stdout)."""
-    with atomic_writer(file) as handle:
-        count = export(kind, handle)
+    try:
+        with atomic_writer(file) as handle:
+            count = export(kind, handle)
+    except ExportFailed as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"Exported {count} {kind} to {file}.", err=file == "-")

@@ -13,14 +13,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ..dataio.limits import NOTE_CHARS
 from ..domain import PIPELINE_STAGES, REJECT_REASONS
 from ..extensions import db
 from ..models import BuyerRequest, Match, MatchStep, Supplier, User, record_event
 from ..models.match import curated_order
 from ..models._columns import utcnow
 from ..rfq.service import RequestStateError, record
-
-NOTE_MAX = 2000
 
 STALE_MATCH = _l("Someone else changed this supplier's place on the request since you opened the page. "
                  "Look at it again and repeat your action if it still applies.")
@@ -176,8 +175,8 @@ def move(match: Match, actor: User, direction: str, revision=None) -> bool:
 def note(match: Match, actor: User, text: str, revision=None) -> None:
     """Set the team's note on a match (empty text clears it)."""
     text = (text or "").strip()
-    if len(text) > NOTE_MAX:
-        raise DecisionError(_l("A note can have at most %(max)d characters.", max=NOTE_MAX))
+    if len(text) > NOTE_CHARS:
+        raise DecisionError(_l("A note can have at most %(max)d characters.", max=NOTE_CHARS))
     claim(match, revision)
     before = match.notes
     match.notes = text or None

@@ -5,7 +5,8 @@ from wtforms import DateField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..domain import LOST_REASONS, PIPELINE_STAGES, REJECT_REASONS
-from ..forms import strip
+from ..dataio.limits import NOTE_CHARS
+from ..forms import no_nul, strip
 from ..i18n import label
 
 
@@ -17,7 +18,7 @@ class StageForm(FlaskForm):
                             description=_l("When it happened (or is booked); today if left empty."))
     reason = SelectField(_l("Why was it lost?"), validators=[Optional()],
                          description=_l("Needed when the deal is lost."))
-    note = TextAreaField(_l("Note"), filters=[strip], validators=[Optional(), Length(max=2000)])
+    note = TextAreaField(_l("Note"), filters=[strip], validators=[Optional(), Length(max=NOTE_CHARS), no_nul])
     revision = HiddenField()
 
     def __init__(self, *args, **kwargs):

@@ -12,9 +12,11 @@ from search.backend import BackendError
 
 from ..auth.access import roles_required
 from ..catalog.queries import plain_matches
+from ..dataio.limits import NOTE_CHARS
 from ..domain import INDUSTRIES, PIPELINE_STAGES
 from ..extensions import db
 from ..display import country_choices
+from ..forms import search_text
 from ..i18n import current_language, label
 from ..matching.service import match_text
 from ..models import BuyerRequest, Introduction, Match, Supplier
@@ -70,7 +72,7 @@ def workspace(request_id: int):
     shortlist = [m for m in matches if m.status in PIPELINE_STAGES]
     candidates = [m for m in matches if m.status == "suggested"]
     rejected = [m for m in matches if m.status == "rejected"]
-    query = (request.args.get("q") or "").strip()[:200]
+    query = search_text(request.args.get("q"))
     found, search_error = None, None
     if query:
         try:
@@ -180,11 +182,11 @@ def _decide(match: Match, action: str, revision: str) -> str | None:
     """Carry out the decision the button names; the message to flash (None: nothing to say)."""
     form = request.form
     if action == "accept":
-        decisions.accept(match, current_user, revision, note=form.get("note", "").strip()[:2000] or None)
+        decisions.accept(match, current_user, revision, note=form.get("note", "").strip()[:NOTE_CHARS] or None)
         return _("Added to the shortlist.")
     if action == "reject":
         decisions.reject(match, current_user, form.get("reason", ""), revision,
-                         note=form.get("note", "").strip()[:2000] or None)
+                         note=form.get("note", "").strip()[:NOTE_CHARS] or None)
         return _("Rejected.")
     if action == "restore":
         decisions.restore(match, current_user, revision)
@@ -272,4 +274,3 @@ def board():
     return render_template("work/pipeline.html", page=page, filters=filters, waiting=waiting,
                            counts=pipeline.stage_counts(filters, current_user), industries=INDUSTRIES,
                            specialists=queue.specialists(), stages=PIPELINE_STAGES)
-

@@ -96,10 +96,20 @@ def iter_judgments() -> Iterator[dict[str, Any]]:
 EXPORTERS = {"suppliers": iter_suppliers, "requests": iter_requests, "judgments": iter_judgments}
 
 
+class ExportFailed(ValueError):
+    """A stored value cannot be written as JSON (NaN or an infinity); the export stops there."""
+
+
 def export(kind: str, handle: IO[str]) -> int:
     """Write every ``kind`` record to ``handle`` as JSON Lines; return how many."""
     count = 0
     for record in EXPORTERS[kind]():
-        handle.write(dumps(record) + "\n")
+        try:
+            line = dumps(record)
+        except ValueError as exc:
+            key = record.get("external_id") or f"{record.get('request_id')} x {record.get('supplier_id')}"
+            raise ExportFailed(f"{kind} record {count + 1} ({key}) cannot be exported: it holds NaN or an "
+                               f"infinity, which JSON cannot represent ({exc})") from exc
+        handle.write(line + "\n")
         count += 1
     return count

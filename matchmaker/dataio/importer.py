@@ -62,10 +62,15 @@ class ImportReport:
         return "\n".join([text, *self.notes])
 
 
-def parse(raw_lines: Iterable[bytes], spec, key: Callable[[dict], Any], key_name: str):
+NO_RECORDS = "the file has no records: it is empty or has only blank lines"
+
+
+def parse(raw_lines: Iterable[bytes], spec, key: Callable[[dict], Any], key_name: str, kind: str = "records"):
     """Decode and check every line; return the good ``(line, record)`` pairs and all errors.
 
     A key seen twice is an error on the later line, which names the earlier one.
+    A file without a single record raises :class:`ImportFailed` (also with
+    ``skip_invalid``): an empty file is a mistake, not an import of nothing.
     """
     good: list[tuple[int, dict]] = []
     errors: list[FieldError] = []
@@ -85,6 +90,8 @@ def parse(raw_lines: Iterable[bytes], spec, key: Callable[[dict], Any], key_name
             continue
         first_line[record_key] = line
         good.append((line, record))
+    if not good and not errors:
+        raise ImportFailed(kind, [FieldError(0, "", NO_RECORDS)])
     return good, errors
 
 
@@ -137,7 +144,7 @@ def _upsert(model, records, report: ImportReport, progress: Progress | None,
 def import_suppliers(raw_lines: Iterable[bytes], *, skip_invalid: bool = False,
                      progress: Progress | None = None) -> ImportReport:
     """Upsert supplier profiles (and replace their products) from JSON Lines."""
-    good, errors = parse(raw_lines, SUPPLIER, lambda r: r["external_id"], "external_id")
+    good, errors = parse(raw_lines, SUPPLIER, lambda r: r["external_id"], "external_id", "suppliers")
     return _run("suppliers", good, errors, skip_invalid, lambda records, report: _upsert(
         Supplier, records, report, progress, apply_supplier, selectinload(Supplier.products)))
 
@@ -157,7 +164,7 @@ def _apply_request(row: BuyerRequest, record: dict) -> None:
 def import_requests(raw_lines: Iterable[bytes], *, skip_invalid: bool = False,
                     progress: Progress | None = None, match: bool = True) -> ImportReport:
     """Upsert buyer requests from JSON Lines, then (``match``) store suggested suppliers for each."""
-    good, errors = parse(raw_lines, REQUEST, lambda r: r["external_id"], "external_id")
+    good, errors = parse(raw_lines, REQUEST, lambda r: r["external_id"], "external_id", "requests")
     report = _run("requests", good, errors, skip_invalid, lambda records, report: _upsert(
         BuyerRequest, records, report, progress, _apply_request))
     if match and report.keys:
@@ -177,7 +184,8 @@ def _id_map(model, ids: set[str]) -> dict[str, int]:
 def import_judgments(raw_lines: Iterable[bytes], *, skip_invalid: bool = False,
                      progress: Progress | None = None) -> ImportReport:
     """Record graded judgments as matches (request x supplier) with an explicit grade."""
-    good, errors = parse(raw_lines, JUDGMENT, lambda r: (r["request_id"], r["supplier_id"]), "supplier_id")
+    good, errors = parse(raw_lines, JUDGMENT, lambda r: (r["request_id"], r["supplier_id"]), "supplier_id",
+                         "judgments")
     requests = _id_map(BuyerRequest, {r["request_id"] for _, r in good})
     suppliers = _id_map(Supplier, {r["supplier_id"] for _, r in good})
     known = []

@@ -2,7 +2,10 @@
 
 Every number and date has bounds, so no input reaches the database as a value
 it cannot hold (PostgreSQL's integers are 32-bit) or the matching service as
-nonsense (a deadline in 1999, a price of 0).
+nonsense (a deadline in 1999, a price of 0). Lengths, counts and ranges are the
+data contract's (``dataio.contract.REQUEST``, whose numbers are the input
+limits), so a request typed here and one imported obey the same limits; the
+lower price bound and the deadline window are this form's own.
 """
 from __future__ import annotations
 
@@ -17,17 +20,19 @@ from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange
                                 ValidationError)
 
 from .. import certifications
+from ..dataio.contract import REQUEST
+from ..dataio.limits import MESSAGE_CHARS
 from ..domain import INDUSTRIES, UNITS
-from ..forms import country_code, country_options, strip
+from ..forms import country_code, country_options, no_nul, strip
 from ..i18n import industry_label, unit_label
 
-MAX_QUANTITY = 1_000_000_000
-MIN_PRICE = Decimal("0.01")
-MAX_PRICE = 10_000_000
-MAX_LEAD_TIME_DAYS = 730
+TITLE, DESCRIPTION, QUANTITY = REQUEST["title"], REQUEST["description"], REQUEST["quantity"]
+LEAD_TIME, PRICE, CERTIFICATIONS = (REQUEST["max_lead_time_days"], REQUEST["target_unit_price_usd"],
+                                    REQUEST["required_certifications"])
+MIN_PRICE = Decimal("0.01")  # a target price of 0 is no target
 MAX_DEADLINE_DAYS = 2 * 365  # quotes are wanted within two years
-MAX_CERTIFICATIONS = 10
-MAX_CERTIFICATION_LENGTH = 100
+# The typed list: every certification at its longest, with a comma and a space between them.
+CERTIFICATIONS_CHARS = CERTIFICATIONS.max_items * (CERTIFICATIONS.item.max_length + 2)
 
 
 def finite(form, field) -> None:
@@ -69,24 +74,26 @@ def _unit_choices():
 class RequestForm(FlaskForm):
     """Fields of the data contract's buyer request that a person types."""
 
-    title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(), Length(min=3, max=300)],
+    title = StringField(_l("Title"), filters=[strip],
+                        validators=[DataRequired(), Length(min=3, max=TITLE.max_length), no_nul],
                         description=_l("A short name for what you are sourcing, e.g. “Aluminium die-cast housings”."))
     description = TextAreaField(_l("What do you need?"), filters=[strip],
-                                validators=[DataRequired(), Length(min=10, max=20000)],
+                                validators=[DataRequired(), Length(min=10, max=DESCRIPTION.max_length), no_nul],
                                 description=_l("Product, material or process, specifications, and anything a "
                                                "supplier must meet. Any language."))
     industry = SelectField(_l("Industry"), validators=[Optional()])
     buyer_country = SelectField(_l("Destination country"), filters=[country_code], validators=[DataRequired()],
                                 description=_l("Where the goods will be delivered."))
-    quantity = IntegerField(_l("Quantity"), validators=[Optional(), NumberRange(min=1, max=MAX_QUANTITY)])
+    quantity = IntegerField(_l("Quantity"), validators=[Optional(), NumberRange(QUANTITY.low, QUANTITY.high)])
     unit = SelectField(_l("Unit"), default="")  # no Optional(): it would skip the check that a quantity has a unit
     required_certifications = StringField(
-        _l("Required certifications"), filters=[strip], validators=[Optional(), Length(max=1000)],
+        _l("Required certifications"), filters=[strip],
+        validators=[Optional(), Length(max=CERTIFICATIONS_CHARS), no_nul],
         description=_l("Separate several with commas, e.g. ISO 9001, IATF 16949. Any certification may be typed."))
     max_lead_time_days = IntegerField(_l("Longest acceptable lead time (days)"),
-                                      validators=[Optional(), NumberRange(min=1, max=MAX_LEAD_TIME_DAYS)])
+                                      validators=[Optional(), NumberRange(min=LEAD_TIME.low, max=LEAD_TIME.high)])
     target_unit_price_usd = DecimalField(_l("Target unit price (USD)"), places=2,
-                                         validators=[Optional(), finite, NumberRange(min=MIN_PRICE, max=MAX_PRICE)])
+                                         validators=[Optional(), finite, NumberRange(min=MIN_PRICE, max=PRICE.high)])
     deadline = DateField(_l("Quotes needed by"), validators=[Optional()])
     version = HiddenField()  # the request's version when the edit page was opened
 
@@ -111,11 +118,11 @@ class RequestForm(FlaskForm):
 
     def validate_required_certifications(self, field) -> None:
         items = split_certifications(field.data)
-        if len(items) > MAX_CERTIFICATIONS:
-            raise ValidationError(_l("List at most %(n)d certifications.", n=MAX_CERTIFICATIONS))
-        if any(len(item) > MAX_CERTIFICATION_LENGTH for item in items):
+        if len(items) > CERTIFICATIONS.max_items:
+            raise ValidationError(_l("List at most %(n)d certifications.", n=CERTIFICATIONS.max_items))
+        if any(len(item) > CERTIFICATIONS.item.max_length for item in items):
             raise ValidationError(_l("Each certification must be at most %(n)d characters.",
-                                     n=MAX_CERTIFICATION_LENGTH))
+                                     n=CERTIFICATIONS.item.max_length))
         if any(not any(ch.isalnum() for ch in item) for item in items):
             raise ValidationError(_l("Each certification needs a letter or digit."))
 
@@ -141,13 +148,14 @@ class IntroductionForm(FlaskForm):
     """Ask the team to introduce a supplier: what is needed, how many, and for which request."""
 
     message = TextAreaField(_l("What do you need from this supplier?"), filters=[strip],
-                            validators=[DataRequired(), Length(min=10, max=5000)])
-    quantity = IntegerField(_l("Quantity"), validators=[Optional(), NumberRange(min=1, max=MAX_QUANTITY)])
+                            validators=[DataRequired(), Length(min=10, max=MESSAGE_CHARS), no_nul])
+    quantity = IntegerField(_l("Quantity"), validators=[Optional(), NumberRange(QUANTITY.low, QUANTITY.high)])
     unit = SelectField(_l("Unit"), default="")  # no Optional(): it would skip the check that a quantity has a unit
     # A request id, or "new" to create a request from this form.
     request_choice = RadioField(_l("Which of your requests is this for?"), validators=[InputRequired()])
     # Required only for a new request (checked below); Optional() would skip that check.
-    title = StringField(_l("Title of the new request"), filters=[strip], validators=[Length(max=300)])
+    title = StringField(_l("Title of the new request"), filters=[strip], validators=[Length(max=TITLE.max_length),
+                                                                                     no_nul])
     buyer_country = SelectField(_l("Destination country"), filters=[country_code], default="")
 
     def __init__(self, open_requests, *args, **kwargs):

@@ -24,7 +24,7 @@ def test_a_specialist_adds_a_supplier_without_javascript_and_search_finds_it(liv
     expect(page.locator("#products-2-name")).to_be_visible()
     expect(page.locator("#products-0-moq")).to_have_value("0")
     page.click("main .actions button[name=save]")
-    expect(page.locator("#products-0-moq-error")).to_contain_text("at least 1")
+    expect(page.locator("#products-0-moq-error")).to_contain_text("between 1 and")
     expect(page.locator("#export_markets-help")).to_contain_text("Germany, United States")
     page.fill("#products-0-moq", "1,000")
     page.press("#name_en", "Enter")  # Enter saves; it does not add a product row

@@ -30,6 +30,7 @@ def test_registration_bounds(client, db, field, value):
 @pytest.mark.parametrize("field, value", [
     ("message", "short"), ("message", "m" * 5001), ("quantity", "99999999999999999999"), ("quantity", "0"),
     ("unit", "parsecs"), ("request_choice", "424242"), ("request_choice", ""), ("buyer_country", "ZZ"),
+    ("message", "Please introduce us,\x00 we need parts."), ("title", "Parts\x00"), ("title", "t" * 301),
 ])
 def test_introduction_bounds(client, auth, users, make_supplier, db, field, value):
     supplier = make_supplier()

@@ -1,7 +1,9 @@
-"""The shared analyzer, and its agreement with Elasticsearch's built-in ``cjk`` analyzer."""
+"""The shared analyzer, its agreement with Elasticsearch's built-in ``cjk`` analyzer, and its linear work."""
+import unicodedata
+
 import pytest
 
-from search.analysis import analyze, normalize, tokens
+from search.analysis import MAX_MARKS, analyze, has_long_mark_run, normalize, tokens
 from tests.search.conftest import ES_URL
 
 # Tokens Lucene's CJKAnalyzer (Elasticsearch's "cjk") gives for each sample.
@@ -73,3 +75,49 @@ def test_fts5_finds_exactly_the_analyzed_tokens():
         found.setdefault(doc, []).append(term)
     differ = {code for code, terms in expected.items() if found.get(code, []) != terms}
     assert differ == known, sorted(hex(code) for code in differ - known)
+
+
+class RecordingUnicodedata:
+    """``unicodedata`` that records every text handed to ``normalize``."""
+
+    def __init__(self):
+        self.texts: list[str] = []
+
+    def normalize(self, form, text):
+        self.texts.append(text)
+        return unicodedata.normalize(form, text)
+
+    def __getattr__(self, name):
+        return getattr(unicodedata, name)
+
+
+def longest_mark_run(text: str) -> int:
+    longest = run = 0
+    for char in unicodedata.normalize("NFKD", text):  # as NFKC's sort sees it
+        run = run + 1 if unicodedata.combining(char) else 0
+        longest = max(longest, run)
+    return longest
+
+
+@pytest.mark.parametrize("text", [
+    "a" + "\u0316\u0301" * 100_000,  # two classes of marks, alternating: the worst case for the sort
+    "brake pads " + "\u0301" * 50_000 + "\u0316" * 50_000 + " 스마트공장",
+    "ﾞ\u0316" * 50_000,  # half-width voiced mark: not combining itself, but it decomposes to one that is
+])
+def test_nfkc_never_sorts_a_long_run_of_marks(monkeypatch, text):
+    """CPython sorts each run of combining marks in quadratic time; the analyzer never hands it a long one."""
+    recorder = RecordingUnicodedata()
+    monkeypatch.setattr("search.analysis.unicodedata", recorder)
+    found = tokens(text)
+    assert max(map(longest_mark_run, recorder.texts)) <= 2 * MAX_MARKS
+    assert all(text[token.start:token.end] for token in found)
+
+
+def test_text_with_short_runs_of_marks_is_normalized_in_one_call(monkeypatch):
+    """Only a run longer than any real text has takes the character-by-character path."""
+    text = "ＡＢＣ Vie\u0302\u0323t " + "\u0301" * MAX_MARKS
+    assert not has_long_mark_run(text) and has_long_mark_run(text + "\u0301")
+    recorder = RecordingUnicodedata()
+    monkeypatch.setattr("search.analysis.unicodedata", recorder)
+    normalize(text)
+    assert text in recorder.texts

@@ -1,6 +1,7 @@
 """``GET /api/search``: the catalog's ranking as JSON, with clear 400s, and plain SQL matches when the index is down."""
 import pytest
 
+from matchmaker.dataio.limits import QUERY_CHARS
 from matchmaker.search_service import get_search
 
 
@@ -44,3 +45,10 @@ def test_an_unavailable_index_answers_from_sql_with_a_note(app, client, make_sup
     assert [r["name"] for r in body["results"]] == ["Sejin Foods"] and body["mode"] == "sql"
     with app.app_context():
         assert get_search().backend.live_version() is None
+
+
+def test_a_long_query_is_cut_to_the_limit_and_loses_nul_characters(client, indexed):
+    query = {"q": "ball\x00 valves " + "x" * 10_000, "mode": "lexical"}
+    body = client.get("/api/search", query_string=query).get_json()
+    assert body["query"].startswith("ball valves ") and len(body["query"]) == QUERY_CHARS
+    assert body["results"][0]["external_id"] == "VAL"

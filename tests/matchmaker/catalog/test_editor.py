@@ -6,6 +6,8 @@ import pytest
 from flask import g
 from sqlalchemy import func, select
 
+from matchmaker.catalog.editor import BLANK_ROWS
+from matchmaker.dataio.limits import PRODUCTS
 from matchmaker.models import AuditEvent, Match, Product, Supplier
 from tests.conftest import PASSWORD, AuthActions, csrf_token
 
@@ -88,15 +90,15 @@ NEXT_YEAR = str(date.today().year + 1)
     ({"contact_email": "sales-at-hanbit"}, "contact_email", "email address"),
     ({"website": "www.hanbit.kr"}, "website", "http(s) URL"),
     ({"products-0-hs_code": "87"}, "products-0-hs_code", "4 to 10 digits"),
-    ({"products-0-moq": "0"}, "products-0-moq", "at least 1"),
-    ({"products-0-moq": "9" * 30}, "products-0-moq", "out of range"),
+    ({"products-0-moq": "0"}, "products-0-moq", "between 1 and 1000000000"),
+    ({"products-0-moq": "9" * 30}, "products-0-moq", "between 1 and 1000000000"),
     ({"products-0-moq": "lots"}, "products-0-moq", "whole number"),
     ({"products-0-lead_time_days": "3651"}, "products-0-lead_time_days", "between 0 and 3650"),
     ({"products-0-unit_price_usd": "NaN"}, "products-0-unit_price_usd", "point for decimals"),
     ({"products-0-unit_price_usd": "inf"}, "products-0-unit_price_usd", "point for decimals"),
     ({"products-0-unit_price_usd": "9" * 400}, "products-0-unit_price_usd", "finite number"),
     ({"products-0-unit_price_usd": "12,5"}, "products-0-unit_price_usd", "point for decimals"),
-    ({"products-0-unit_price_usd": "-1"}, "products-0-unit_price_usd", "at least 0"),
+    ({"products-0-unit_price_usd": "-1"}, "products-0-unit_price_usd", "between 0 and"),
     ({"products-0-name": "", "products-0-moq": "10"}, "products-0-name", "Is required"),
     ({"founded_year": NEXT_YEAR}, "founded_year", f"between 1800 and {date.today().year}"),
     ({"employees": "9" * 5000}, "employees", "whole number"),
@@ -122,7 +124,7 @@ def test_product_errors_land_on_the_row_they_came_from(specialist, db):
         "products-0-lead_time_days": "", "products-0-unit_price_usd": "",
         "products-1-name": "Old", "products-1-remove": "y", "products-2-name": "Gaskets", "products-2-moq": "0",
     }).get_data(as_text=True)
-    assert "at least 1" in error_of(html, "products-2-moq")
+    assert "between 1 and" in error_of(html, "products-2-moq")
     assert error_of(html, "products-0-moq") == error_of(html, "products-1-moq") == ""
 
 
@@ -194,8 +196,8 @@ def test_a_stale_edit_is_refused_and_the_first_change_survives(app, specialist, 
     db.session.expire_all()
     assert db.session.get(Supplier, supplier.id).name_en == "First"
     # Saving again from the re-shown form is a choice made knowingly, and it goes through.
-    again = as_(other).post(url, data={**base, "csrf_token": csrf_token(html), "version": VERSION.search(html).group(1),
-                                  "name_en": "Second"})
+    again = as_(other).post(url, data={**base, "csrf_token": csrf_token(html),
+                                       "version": VERSION.search(html).group(1), "name_en": "Second"})
     assert again.status_code == 302
 
 
@@ -284,3 +286,60 @@ def test_search_follows_what_the_editor_saves(specialist, db, indexed):
     assert "was deleted." in specialist.post(delete, data=sent, follow_redirects=True).get_data(as_text=True)
     assert "ZR-1" not in search(db, "zirconia ferrules") and "ZR-1" not in search(db, "Quartzline")
     assert "Quartzline Optics" not in specialist.get("/?q=Quartzline&mode=lexical").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("changes, field_id, fragment", [
+    ({"description": "d" * 20_001}, "description", "Is 20001 characters long; at most 20000 allowed."),
+    ({"capabilities": "\n".join(f"process {i}" for i in range(51))}, "capabilities", "Has 51 items; at most 50"),
+    ({"certifications": ", ".join(f"Scheme {i}" for i in range(31))}, "certifications", "Has 31 items; at most 30"),
+    ({"products-0-description": "d" * 1001}, "products-0-description", "at most 1000 allowed"),
+    ({"products-0-unit_price_usd": "1,000,000,001"}, "products-0-unit_price_usd", "between 0 and 1000000000"),
+    ({"description": "CNC\x00 parts"}, "description", "NUL"),
+    ({"external_id": "x" * 101}, "external_id", "at most 100 allowed"),
+])
+def test_input_over_a_limit_gets_the_form_back_with_a_message(specialist, db, changes, field_id, fragment):
+    response = submit(specialist, "/suppliers/new", COMPANY, **changes)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and fragment in error_of(html, field_id)
+    assert count(db, Supplier) == 0
+
+
+def test_too_many_products_is_said_above_the_form(specialist, db):
+    rows = {f"products-{i}-name": f"Part {i}" for i in range(51)}
+    response = submit(specialist, "/suppliers/new", COMPANY, **rows)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Products: Has 51 items; at most 50 allowed." in html
+    assert 'value="Part 50"' in html and count(db, Supplier) == 0  # what was typed is kept
+
+
+def test_a_post_with_more_product_rows_than_the_page_offers_is_refused(specialist, db):
+    rows = {f"products-{i}-name": "p" for i in range(PRODUCTS + BLANK_ROWS + 1)}
+    response = submit(specialist, "/suppliers/new", COMPANY, **rows)
+    assert response.status_code == 413 and "What you sent is too large." in response.get_data(as_text=True)
+    assert count(db, Supplier) == 0
+
+
+def test_adding_rows_stops_at_the_limit_and_says_so(specialist, db):
+    rows = {f"products-{i}-name": f"Part {i}" for i in range(PRODUCTS + BLANK_ROWS)}
+    html = submit(specialist, "/suppliers/new", COMPANY, add_product="1", **rows).get_data(as_text=True)
+    assert f'name="products-{PRODUCTS + BLANK_ROWS - 1}-name"' in html
+    assert f'name="products-{PRODUCTS + BLANK_ROWS}-name"' not in html
+    assert f"A profile lists at most {PRODUCTS} products." in html and 'name="add_product"' not in html
+
+
+def test_a_profile_with_more_products_than_the_limit_can_still_be_edited(specialist, db, make_supplier):
+    """Profiles imported before the limit open with all their rows; saving asks for fewer products."""
+    supplier = make_supplier(products=[{"name": f"Part {i}"} for i in range(PRODUCTS + 5)])
+    url = f"/suppliers/{supplier.id}/edit"
+    page = specialist.get(url).get_data(as_text=True)
+    assert f'value="Part {PRODUCTS + 4}"' in page
+    data = {"csrf_token": csrf_token(page), "version": VERSION.search(page).group(1), "name": supplier.name,
+            "industry": supplier.industry, "description": supplier.description}
+    data.update({f"products-{i}-name": f"Part {i}" for i in range(PRODUCTS + 5)})
+    data.update({f"products-{PRODUCTS + 5 + i}-name": "" for i in range(BLANK_ROWS)})
+    html = specialist.post(url, data=data).get_data(as_text=True)
+    assert f"Products: Has {PRODUCTS + 5} items; at most {PRODUCTS} allowed." in html
+    for i in range(5):
+        data[f"products-{i}-remove"] = "y"
+    assert specialist.post(url, data=data).status_code == 302
+    assert count(db, Product) == PRODUCTS

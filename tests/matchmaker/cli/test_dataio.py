@@ -1,6 +1,7 @@
 """``matchmaker import`` and ``export`` through Flask's CLI runner."""
 import json
 
+import pytest
 from sqlalchemy import func, select
 
 from matchmaker.models import Supplier
@@ -75,3 +76,25 @@ def test_progress_bar_on_a_terminal(tmp_path):
     assert result.returncode == 0
     assert "suppliers: 50 created" in result.stdout
     assert "Importing suppliers" in terminal and "50/50" in terminal
+
+
+@pytest.mark.parametrize("content", [b"", b"\n\n   \n"])
+@pytest.mark.parametrize("flags", [[], ["--skip-invalid"]])
+def test_an_empty_file_is_an_error_that_says_so(db, runner, tmp_path, content, flags):
+    path = tmp_path / "empty.jsonl"
+    path.write_bytes(content)
+    result = runner.invoke(args=["import", "suppliers", str(path), *flags])
+    assert result.exit_code == 1 and "the file has no records" in result.output
+
+
+@pytest.mark.parametrize("line, words", [
+    (b'{"external_id": "S9", "x": ' + b"[" * 50_000 + b"]" * 50_000 + b"}", "line 2: nests lists and objects"),
+    (b'{"external_id": "S9", "x": NaN}', "line 2, field 'x': NaN is not a JSON number"),
+    (b'{"external_id": "S9", "external_id": "S10"}', "line 2, field 'external_id': is given more than once"),
+])
+def test_hostile_lines_are_reported_not_tracebacks(db, runner, tmp_path, line, words):
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(json.dumps(GOOD).encode() + b"\n" + line + b"\n")
+    result = runner.invoke(args=["import", "suppliers", str(path)])
+    assert result.exit_code == 1 and words in result.output and "Traceback" not in result.output
+    assert db.session.scalar(select(func.count(Supplier.id))) == 0

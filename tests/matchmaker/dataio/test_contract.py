@@ -2,6 +2,7 @@
 import pytest
 
 from matchmaker.dataio.contract import JUDGMENT, REQUEST, SUPPLIER, validate
+from matchmaker.dataio.limits import PRICE_USD_MAX, QUANTITY_MAX
 
 GOOD = {"external_id": "S1", "name": "대성정밀", "description": "CNC", "industry": "machinery"}
 
@@ -31,9 +32,9 @@ def test_a_minimal_supplier_is_valid_and_cleaned():
     ({"contact_email": "sales-at-x.kr"}, "contact_email", "an email address"),
     ({"products": [{"name": "a", "hs_code": "87"}]}, "products[0].hs_code", "4 to 10 digits"),
     ({"products": [{"name": "a", "hs_code": "8708.99.10.10.1"}]}, "products[0].hs_code", "4 to 10 digits"),
-    ({"products": [{"name": "a", "moq": 0}]}, "products[0].moq", "at least 1"),
+    ({"products": [{"name": "a", "moq": 0}]}, "products[0].moq", "between 1 and"),
     ({"products": [{"description": "no name"}]}, "products[0].name", "is required"),
-    ({"products": [{"name": "a", "unit_price_usd": -2.5}]}, "products[0].unit_price_usd", "at least 0"),
+    ({"products": [{"name": "a", "unit_price_usd": -2.5}]}, "products[0].unit_price_usd", "between 0 and"),
     ({"products": ["bolts"]}, "products[0]", "must be an object, got a string"),
     ({"name": "x" * 201}, "name", "at most 200"),
     ({"capabilities": ["사출성형", " "]}, "capabilities[1]", "must not be empty"),
@@ -78,7 +79,7 @@ def test_a_line_that_is_not_an_object():
     ({"products": [{"name": "a", "unit_price_usd": float("nan")}]}, "products[0].unit_price_usd", "finite number"),
     ({"products": [{"name": "a", "unit_price_usd": float("inf")}]}, "products[0].unit_price_usd", "finite number"),
     ({"products": [{"name": "a", "unit_price_usd": 10**400}]}, "products[0].unit_price_usd", "finite number"),
-    ({"products": [{"name": "a", "moq": 2**31}]}, "products[0].moq", "out of range"),
+    ({"products": [{"name": "a", "moq": 2**31}]}, "products[0].moq", "between 1 and 1000000000"),
     ({"employees": 10**30}, "employees", "between 0 and 10000000"),
     ({"products": [{"name": "a", "hs_code": "8.7.0.8.9.9.1.0.1"}]}, "products[0].hs_code", "at most 16"),
     ({"name": "nul\x00byte"}, "name", "NUL"),
@@ -89,5 +90,8 @@ def test_values_the_database_cannot_hold_are_errors(change, field, fragment):
     assert any(f == field and fragment in m for f, m in found), found
 
 
-def test_the_largest_storable_integer_is_accepted():
-    assert errors(SUPPLIER, {**GOOD, "products": [{"name": "a", "moq": 2**31 - 1}]}) == []
+def test_the_bounds_themselves_are_accepted():
+    product = {"name": "a", "moq": QUANTITY_MAX, "lead_time_days": 0, "unit_price_usd": PRICE_USD_MAX}
+    assert errors(SUPPLIER, {**GOOD, "products": [product]}) == []
+    assert errors(SUPPLIER, {**GOOD, "products": [{**product, "moq": QUANTITY_MAX + 1}]}) == [
+        ("products[0].moq", f"must be between 1 and {QUANTITY_MAX}, got {QUANTITY_MAX + 1}")]

@@ -2,12 +2,14 @@
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from matchmaker.dataio import exporter
 from matchmaker.dataio.contract import JUDGMENT, REQUEST, SUPPLIER, validate
 from matchmaker.dataio.importer import import_requests, import_suppliers
-from matchmaker.models import Match
+from matchmaker.dataio.jsonl import dumps
+from matchmaker.models import Match, Product
 
 DEMO = Path(__file__).resolve().parents[3] / "data" / "demo"
 
@@ -42,7 +44,8 @@ def test_requests_round_trip(db, runner, tmp_path):
 def test_judgments_come_from_grades_and_curation_decisions(db, runner, tmp_path, make_supplier, make_request):
     request = make_request(external_id="R1")
     suppliers = [make_supplier(external_id=f"S{i}") for i in range(4)]
-    for supplier, status, grade in zip(suppliers, ("shortlisted", "rejected", "suggested", "won"), (None, None, None, 1)):
+    decisions = zip(suppliers, ("shortlisted", "rejected", "suggested", "won"), (None, None, None, 1))
+    for supplier, status, grade in decisions:
         db.session.add(Match(request_id=request.id, supplier_id=supplier.id, status=status, grade=grade))
     db.session.commit()
     records = exported(runner, tmp_path, "judgments")
@@ -74,3 +77,25 @@ def test_a_failed_export_leaves_no_partial_file(db, runner, tmp_path, monkeypatc
     assert result.exit_code != 0
     assert target.read_text() == "previous export\n"
     assert [p.name for p in target.parent.iterdir()] == ["out.jsonl"]  # no temp file left behind
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf")])  # SQLite stores NaN as NULL
+def test_an_export_writes_only_json(db, runner, tmp_path, make_supplier, value):
+    """A value JSON cannot hold (stored before the import checked it) stops the export, naming the record."""
+    make_supplier(external_id="S-OK")
+    make_supplier(external_id="S-BAD", products=[{"name": "bolts", "unit_price_usd": 1.0}])
+    db.session.scalar(select(Product).where(Product.name == "bolts")).unit_price_usd = value
+    db.session.commit()
+    (tmp_path / "out").mkdir()
+    target = tmp_path / "out" / "out.jsonl"
+    target.write_text("previous export\n")
+    result = runner.invoke(args=["export", "suppliers", str(target)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "suppliers record 2 (S-BAD) cannot be exported: it holds NaN or an infinity" in result.output
+    assert target.read_text() == "previous export\n" and [p.name for p in target.parent.iterdir()] == ["out.jsonl"]
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+def test_dumps_refuses_what_json_cannot_hold(value):
+    with pytest.raises(ValueError):
+        dumps({"unit_price_usd": value})

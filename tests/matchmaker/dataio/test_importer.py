@@ -5,6 +5,8 @@ import pytest
 from sqlalchemy import func, select
 
 from matchmaker.dataio.importer import ImportFailed, import_judgments, import_requests, import_suppliers
+from matchmaker.dataio.limits import (DEPTH, DESCRIPTION_CHARS, LINE_BYTES, PRICE_USD_MAX, PRODUCTS,
+                                      QUANTITY_MAX)
 from matchmaker.models import BuyerRequest, Match, Product, Supplier
 
 
@@ -160,3 +162,100 @@ def test_a_huge_integer_is_a_line_error_not_a_crash(db):
     with pytest.raises(ImportFailed) as failed:
         import_suppliers([b'{"external_id": "X", "employees": ' + b"9" * 5000 + b"}"])
     assert "line 1" in str(failed.value) and "not valid JSON" in str(failed.value)
+
+
+def _padded(size: int, i: int = 7) -> bytes:
+    """A valid supplier line of exactly ``size`` bytes (an unknown field takes the slack)."""
+    line = json.dumps(supplier(i, pad="")).encode()
+    return json.dumps(supplier(i, pad="p" * (size - len(line)))).encode()
+
+
+def _nested(levels: int, i: int = 7) -> bytes:
+    """A valid supplier line nesting ``levels`` deep: the record, then lists in an unknown field."""
+    return json.dumps(supplier(i)).encode()[:-1] + b', "deep": ' + b"[" * (levels - 1) + b"]" * (levels - 1) + b"}"
+
+
+N = "\\u0000"  # a NUL character as JSON writes it
+LIMIT_LINES = [
+    (_padded(LINE_BYTES + 1), "", f"is {LINE_BYTES + 1:,} bytes long; at most {LINE_BYTES:,} allowed"),
+    (_nested(DEPTH + 1), "", f"nests lists and objects {DEPTH + 1} levels deep; at most {DEPTH} allowed"),
+    (b'{"a":' * 100_000 + b"1" + b"}" * 100_000, "", "nests lists and objects 100000 levels deep"),
+    (b"[" * 1_000_000, "", "nests lists and objects 1000000 levels deep"),
+    ('{"external_id": "S7", "name": "a", "name": "b", "description": "d", "industry": "food"}', "name",
+     "is given more than once in the same object"),
+    ('{"external_id": "S7", "name": "a", "description": "d", "industry": "food", "products": '
+     '[{"name": "x", "moq": 1, "moq": 2}]}', "moq", "is given more than once"),
+    ('{"external_id": "S7", "name": "a", "description": "d", "industry": "food", "products": '
+     '[{"name": "x", "unit_price_usd": NaN}]}', "unit_price_usd", "NaN is not a JSON number: numbers must be finite"),
+    ('{"external_id": "S7", "name": "a", "description": "d", "industry": "food", "employees": Infinity}',
+     "employees", "Infinity is not a JSON number"),
+    ('{"external_id": "S7", "name": "a", "description": "d", "industry": "food", "x": [-Infinity]}', "",
+     "-Infinity is not a JSON number"),
+    ('{"external_id": "S7", "name": "a", "description": "d", "industry": "food", "products": '
+     '[{"name": "x", "unit_price_usd": 1e400}]}', "products[0].unit_price_usd", "must be a finite number, got inf"),
+    (supplier(7, products=[{"name": "x", "moq": 10**30}]), "products[0].moq",
+     "must be between 1 and 1000000000, got 1000000000000000000000000000000"),
+    (supplier(7, products=[{"name": "x", "moq": 1e30}]), "products[0].moq", "must be an integer, got a number"),
+    (supplier(7, products=[{"name": "x", "unit_price_usd": PRICE_USD_MAX * 10}]), "products[0].unit_price_usd",
+     "must be between 0 and 1000000000"),
+    (supplier(7, products=[{"name": "x", "lead_time_days": 3651}]), "products[0].lead_time_days",
+     "must be between 0 and 3650"),
+    (supplier(7, employees=10**9), "employees", "must be between 0 and 10000000"),
+    (f'{{"external_id": "S7", "name": "a{N}", "description": "d", "industry": "food"}}', "name", "NUL"),
+    (f'{{"external_id": "S7", "name": "a", "description": "d", "industry": "food", "capabilities": ["x{N}"]}}',
+     "capabilities[0]", "NUL"),
+    (f'{{"external_id": "S7", "name": "a", "description": "d", "industry": "food", "x{N}": 1}}', "",
+     "has a key with a NUL character"),
+    ('{"external_id": "S7", "name": "a\\ud800", "description": "d", "industry": "food"}', "name",
+     "must not contain a lone surrogate"),
+    ('{"external_id": "S7", "name": "a", "description": "d", "industry": "food", "products": '
+     '[{"name": "\\udfff"}]}', "products[0].name", "lone surrogate"),
+    (supplier(7, description="d" * (DESCRIPTION_CHARS + 1)), "description",
+     f"is {DESCRIPTION_CHARS + 1} characters long; at most {DESCRIPTION_CHARS} allowed"),
+    (supplier(7, name="n" * 201), "name", "at most 200 allowed"),
+    (supplier(7, external_id="e" * 101), "external_id", "at most 100 allowed"),
+    (supplier(7, products=[{"name": "x", "description": "d" * 1001}]), "products[0].description",
+     "at most 1000 allowed"),
+    (supplier(7, products=[{"name": f"p{i}"} for i in range(PRODUCTS + 1)]), "products",
+     f"has {PRODUCTS + 1} items; at most {PRODUCTS} allowed"),
+    (supplier(7, capabilities=["x"] * 10_000), "capabilities", "has 10000 items; at most 50 allowed"),
+    (supplier(7, certifications=["ISO 9001"] * 31), "certifications", "at most 30 allowed"),
+    (supplier(7, certifications=["c" * 201]), "certifications[0]", "at most 200 allowed"),
+    (supplier(7, export_markets=["US"] * 250), "export_markets", "has 250 items; at most 249 allowed"),
+    (supplier(7, industry="x" * 100_000), "industry", "got 'xxxxxxxx"),
+]
+
+
+@pytest.mark.parametrize("bad, field, fragment", LIMIT_LINES, ids=range(len(LIMIT_LINES)))
+def test_every_limit_is_a_line_and_field_error_and_nothing_is_imported(db, bad, field, fragment):
+    import_suppliers(lines(supplier(50, name="기존")))
+    with pytest.raises(ImportFailed) as failure:
+        import_suppliers(lines(supplier(1), bad, supplier(50, name="바뀜")))
+    assert [(e.line, e.field) for e in failure.value.errors] == [(2, field)]
+    assert fragment in str(failure.value.errors[0]) and "nothing was imported" in str(failure.value)
+    assert len(str(failure.value)) < 500  # the report repeats no megabyte of input
+    assert count(db, Supplier) == 1 and db.session.scalar(select(Supplier.name)) == "기존"
+
+
+def test_values_at_the_limits_import(db):
+    at_limits = [_padded(LINE_BYTES, 7), _nested(DEPTH, 8),
+                 supplier(9, description="d" * DESCRIPTION_CHARS, capabilities=[f"c{i}" for i in range(50)],
+                          products=[{"name": f"p{i}", "moq": QUANTITY_MAX, "unit_price_usd": PRICE_USD_MAX}
+                                    for i in range(PRODUCTS)])]
+    assert len(at_limits[0]) == LINE_BYTES
+    assert import_suppliers(lines(*at_limits)).created == 3
+    assert count(db, Product) == PRODUCTS + 2
+
+
+@pytest.mark.parametrize("raw", [[], [b""], [b"", b"   ", b"\t"], [b"\xef\xbb\xbf"]])
+@pytest.mark.parametrize("importer", [import_suppliers, import_requests, import_judgments])
+@pytest.mark.parametrize("skip_invalid", [False, True])
+def test_an_empty_file_says_it_has_no_records(db, raw, importer, skip_invalid):
+    with pytest.raises(ImportFailed) as failure:
+        importer(raw, skip_invalid=skip_invalid)
+    assert "the file has no records" in str(failure.value) and "nothing was imported" in str(failure.value)
+
+
+def test_a_surrogate_pair_is_one_character_and_imports(db):
+    import_suppliers([b'{"external_id": "S1", "name": "a\\ud83d\\ude00", "description": "d", "industry": "food"}'])
+    assert db.session.scalar(select(Supplier.name)) == "a\U0001F600"

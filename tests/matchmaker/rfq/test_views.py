@@ -26,7 +26,8 @@ def test_buyer_posts_a_request(client, auth, users, db):
     assert row.buyer_id == users["buyer"].id and row.buyer_country == "DE"
     assert row.required_certifications == ["IATF 16949", "ISO 14001"]
     assert row.external_id.startswith("rfq-") and row.target_unit_price_usd == 3.2
-    assert db.session.scalar(select(AuditEvent.entity_id).where(AuditEvent.action == "request.create")) == row.external_id
+    audited = select(AuditEvent.entity_id).where(AuditEvent.action == "request.create")
+    assert db.session.scalar(audited) == row.external_id
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Aluminium housings" in html and "IATF 16949, ISO 14001" in html
 
@@ -136,6 +137,9 @@ def test_a_request_is_saved_when_matching_fails(client, auth, users, db, monkeyp
     ("description", "short"), ("description", "d" * 20001),
     ("required_certifications", ", ".join(f"Scheme {chr(65 + i)}" for i in range(11))),
     ("required_certifications", "ISO 9001, " + "x" * 101), ("required_certifications", "ISO 9001, ---"),
+    ("max_lead_time_days", "3651"), ("quantity", "1000000001"), ("target_unit_price_usd", "1000000000.01"),
+    ("title", "Brake\x00 pads"), ("description", "We need brake pads\x00 for trucks"),
+    ("required_certifications", "ISO\x00 9001"),
 ])
 def test_out_of_range_numbers_are_form_errors_not_500s(client, auth, users, db, field, value):
     auth.login("buyer@example.com")
@@ -170,3 +174,13 @@ def test_the_form_marks_required_fields_and_offers_lists(client, auth, users):
     assert '<option value="pcs">pieces (pcs)</option>' in html
     assert '<datalist id="certification-names">' in html and '<option value="IATF 16949">' in html
 
+
+def test_the_request_form_takes_the_contracts_limits(client, auth, users, db):
+    """The largest values the contract allows are accepted, and the inputs say so to the browser."""
+    auth.login("buyer@example.com")
+    html = client.get("/requests/new").get_data(as_text=True)
+    assert 'max="3650"' in html and 'max="1000000000"' in html and 'maxlength="20000"' in html
+    response = post_request(client, max_lead_time_days="3650", quantity="1000000000",
+                            target_unit_price_usd="1000000000", title="t" * 300, description="d" * 20_000)
+    assert response.status_code == 302
+    assert db.session.scalar(select(BuyerRequest.max_lead_time_days)) == 3650
