@@ -56,6 +56,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from .dataio.limits import REQUEST_BYTES
+
 ENVIRONMENTS = ("development", "production")
 MIN_SECRET_KEY = 32  # characters of a production secret key
 SEARCH_BACKENDS = ("embedded", "elasticsearch", "null")  # null: stores and finds nothing (tests; search/null.py)
@@ -120,7 +122,7 @@ def load_settings(environ: Mapping[str, str] | None = None,
         "REMEMBER_COOKIE_DURATION": timedelta(days=_positive_int(env, "MATCHMAKER_REMEMBER_DAYS", 14, "days", 366)),
         "PAGE_SIZE": 20,
         # Web forms are small; imports go through the CLI. Bigger bodies get the 413 page.
-        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "MAX_CONTENT_LENGTH": REQUEST_BYTES,
         # How supplier changes reach the index: "worker" (the outbox, applied by `matchmaker worker`),
         # "inline" (applied right after each commit by the committing process) or "off" (nightly only).
         "SEARCH_SYNC": _choice(env, "MATCHMAKER_SEARCH_SYNC", ("worker", "inline", "off"), "worker"),

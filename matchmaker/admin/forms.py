@@ -9,7 +9,7 @@ from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringF
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
 from ..domain import ROLES
-from ..forms import strip
+from ..forms import no_nul, strip
 from ..i18n import ROLE_LABELS
 from ..models.user import MIN_PASSWORD_LENGTH
 
@@ -24,9 +24,9 @@ def role_choices() -> list[tuple[str, object]]:
 class NewUserForm(FlaskForm):
     """An account made by an admin, with a typed or a generated initial password."""
 
-    email = EmailField(_l("Email"), filters=[strip], validators=[DataRequired(), Length(max=254)])
-    name = StringField(_l("Name"), filters=[strip], validators=[Optional(), Length(max=200)])
-    company = StringField(_l("Company"), filters=[strip], validators=[Optional(), Length(max=200)])
+    email = EmailField(_l("Email"), filters=[strip], validators=[DataRequired(), Length(max=254), no_nul])
+    name = StringField(_l("Name"), filters=[strip], validators=[Optional(), Length(max=200), no_nul])
+    company = StringField(_l("Company"), filters=[strip], validators=[Optional(), Length(max=200), no_nul])
     role = SelectField(_l("Role"), choices=role_choices, default="specialist", validators=[DataRequired()])
     password = PasswordField(_l("Initial password"), validators=[Optional(), Length(max=200)], description=_l(
         "At least %(min)d characters. Leave it empty and a password is generated and shown to you once.",

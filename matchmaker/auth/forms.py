@@ -5,14 +5,14 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from ..accounts import EMAIL_PATTERN
-from ..forms import country_code, country_options, strip
+from ..forms import country_code, country_options, no_nul, strip
 from ..models.user import MIN_PASSWORD_LENGTH
 
 
 class LoginForm(FlaskForm):
     """Email and password, with an optional long-lived remember-me cookie."""
 
-    email = EmailField(_l("Email"), filters=[strip], validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("Email"), filters=[strip], validators=[DataRequired(), Length(max=254), no_nul])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Keep me signed in"))
 
@@ -37,8 +37,8 @@ class NewPasswordForm(FlaskForm):
 class RegisterForm(EmailForm, NewPasswordForm):
     """Buyer self-registration."""
 
-    name = StringField(_l("Your name"), filters=[strip], validators=[Optional(), Length(max=200)])
-    company = StringField(_l("Company"), filters=[strip], validators=[Optional(), Length(max=200)])
+    name = StringField(_l("Your name"), filters=[strip], validators=[Optional(), Length(max=200), no_nul])
+    company = StringField(_l("Company"), filters=[strip], validators=[Optional(), Length(max=200), no_nul])
     country = SelectField(_l("Country"), filters=[country_code], validators=[Optional()])
 
     def __init__(self, *args, **kwargs):

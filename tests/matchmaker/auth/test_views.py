@@ -131,3 +131,12 @@ def test_signed_in_users_skip_the_sign_in_page(client, auth, users):
     auth.login("buyer@example.com")
     assert client.get("/auth/login").status_code == 302
     assert client.get("/auth/register").status_code == 302
+
+
+def test_a_nul_character_in_a_sign_in_or_account_field_is_a_form_error(client, users):
+    """PostgreSQL cannot store or compare a NUL: the forms refuse it before any query."""
+    from tests.conftest import csrf_token
+    page = client.get("/auth/login").get_data(as_text=True)
+    answer = client.post("/auth/login", data={"csrf_token": csrf_token(page), "email": "buyer\x00@example.com",
+                                               "password": "x" * 12})
+    assert answer.status_code == 200 and "NUL character" in answer.get_data(as_text=True)
