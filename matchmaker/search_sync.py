@@ -225,10 +225,13 @@ def _failed(rows: Sequence[Row], error: str | None) -> None:
                 attempts=attempts + 1, last_error=error, next_attempt_at=now + backoff(attempts + 1)))
 
 
-def due_rows(limit: int, *, due_only: bool = True) -> list[Row]:
-    """The oldest ``limit`` outbox rows (only those whose backoff is over, unless ``due_only`` is false)."""
+def due_rows(limit: int, *, due_only: bool = True, through: int | None = None) -> list[Row]:
+    """The oldest ``limit`` outbox rows (only those whose backoff is over, unless ``due_only`` is false;
+    only up to the id ``through`` when given)."""
     query = (select(TABLE.c.id, TABLE.c.supplier_external_id, TABLE.c.attempts).where(TABLE.c.applied_at.is_(None))
              .order_by(TABLE.c.id).limit(limit))
+    if through is not None:
+        query = query.where(TABLE.c.id <= through)
     if due_only:
         query = query.where(or_(TABLE.c.next_attempt_at.is_(None), TABLE.c.next_attempt_at <= wall_clock()))
     with db.engine.connect() as connection:
@@ -241,10 +244,14 @@ def process_outbox(limit: int = 200) -> BatchResult:
 
 
 def drain_outbox(batch_size: int = 500) -> tuple[int, int]:
-    """Apply every queued change now, backoff or not; return (suppliers applied, suppliers still queued)."""
-    applied, seen = 0, 0
+    """Apply every change queued when called, backoff or not; return (suppliers applied, suppliers still queued).
+
+    Changes queued meanwhile are left to the worker: under a steady stream of
+    edits a drain that chased them would never end (the nightly job calls this).
+    """
+    applied, seen, through = 0, 0, watermark()
     while True:
-        rows = due_rows(batch_size + seen, due_only=False)[seen:]
+        rows = due_rows(batch_size + seen, due_only=False, through=through)[seen:]
         if not rows:
             break
         result = apply_rows(rows)

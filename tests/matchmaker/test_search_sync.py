@@ -283,3 +283,19 @@ def test_outbox_status_counts_rows_suppliers_and_failures(db, indexed, worker_mo
     status = sync.outbox_status()
     assert (status["queued"], status["suppliers"], status["failing"]) == (3, 2, 1)
     assert 0 <= status["oldest_seconds"] < 60
+
+
+def test_a_drain_takes_what_was_queued_when_it_began_not_a_stream_that_never_ends(db, indexed, worker_mode,
+                                                                                  make_supplier, monkeypatch):
+    """The nightly job drains the outbox; edits arriving all the while are the worker's, or it never returns."""
+    make_supplier(external_id="FIRST")
+    original, edits = sync.apply_rows, []
+
+    def apply_while_edits_arrive(rows):
+        edits.append(len(edits))
+        make_supplier(external_id=f"LATER{len(edits)}")  # one more queued change per batch applied
+        return original(rows)
+    monkeypatch.setattr(sync, "apply_rows", apply_while_edits_arrive)
+    applied, queued = sync.drain_outbox(batch_size=1)
+    assert applied == 1 and len(edits) == 1 and queued == 1
+    assert outbox(db) == [("LATER1", "upsert")]

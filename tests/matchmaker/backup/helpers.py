@@ -9,18 +9,8 @@ from matchmaker.extensions import db
 from matchmaker.models import Product, Supplier
 from matchmaker.search_service import EXTENSION
 from tests.conftest import make_app
+from tests.matchmaker.test_search import BRAKES, HARNESS_KO, KIMCHI  # noqa: F401  (the same catalog)
 
-BRAKES = {"name": "대성브레이크", "name_en": "Daesung Brake", "industry": "auto-parts",
-          "description": "Brake pads and brake discs for passenger cars; IATF 16949 certified.",
-          "certifications": ["IATF 16949"], "smart_factory_level": 4,
-          "products": [{"name": "brake pads", "hs_code": "8708.30", "moq": 500}]}
-HARNESS_KO = {"name": "한울전장", "name_en": None, "industry": "auto-parts",
-              "description": "자동차 와이어 하네스를 생산하는 전장 부품 기업으로 전선 절단, 압착, 하네스 조립 공정을 보유하고 있습니다.",
-              "certifications": ["ISO 9001"], "smart_factory_level": 2,
-              "products": [{"name": "자동차 와이어 하네스", "hs_code": "8544.30", "moq": 1000}]}
-KIMCHI = {"name": "세진식품", "name_en": "Sejin Foods", "industry": "food",
-          "description": "Traditional kimchi and fermented sauces, HACCP certified.", "certifications": ["HACCP"],
-          "smart_factory_level": 3, "products": [{"name": "kimchi", "hs_code": "2005.99", "moq": 1000}]}
 # (arguments to `matchmaker search`): English, Korean, a filter, lexical alone, vectors alone.
 QUERIES = [("brake pads",), ("자동차 와이어 하네스",), ("CNC machining", "--filter", "industry=machinery"),
            ("kimchi", "--mode", "lexical"), ("valve bodies", "--mode", "vector", "-k", "5")]
