@@ -16,7 +16,8 @@ beside it (``SEARCH_SYNC=worker``, as in production). Over loopback, for
   through the real edit form (each edit adds a word no one else uses);
 - an importer loads a small JSON Lines file of new suppliers with
   ``matchmaker import`` every few seconds;
-- a quarter of the way in ``matchmaker reindex --full`` starts; half-way
+- a quarter of the way in ``matchmaker reindex`` starts (``--reindex
+  --full`` for a full rebuild; the test runs that); half-way
   the search worker is killed (SIGKILL, a crash) and started again; the
   load goes on until the reindex has finished.
 
@@ -310,7 +311,7 @@ def faults(env: dict, stop: threading.Event, at: float, state: dict, stats: Stat
     if stop.wait(at / 2):
         return
     started = time.perf_counter()
-    reindex = subprocess.Popen([str(BIN / "matchmaker"), "reindex", "--full"], cwd=ROOT, env=env,
+    reindex = subprocess.Popen([str(BIN / "matchmaker"), "reindex", *state["reindex_args"]], cwd=ROOT, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     state["reindex_started_at"] = round(started - state["t0"], 1)
     if stop.wait(at / 2):
@@ -377,7 +378,7 @@ def run(args) -> dict:
     server = subprocess.Popen([str(BIN / "gunicorn"), "--config", "deploy/gunicorn.conf.py", "--bind",
                                f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    state = {"worker": start_worker(env)}
+    state = {"worker": start_worker(env), "reindex_args": args.reindex.split()}
     stats, writes, stop = Stats(), Writes(), threading.Event()
     try:
         wait_ready(base, server)
@@ -413,7 +414,7 @@ def run(args) -> dict:
     return {"seconds": round(wall, 1), "clients": args.clients, "suppliers": args.suppliers, "encoder": args.encoder,
             "requests": total, "rps": round(total / wall, 1), "server_errors": stats.failed(),
             "failures": stats.failures, "by_kind": stats.summary(),
-            "reindex_started_at_s": state.get("reindex_started_at"),
+            "reindex_args": args.reindex, "reindex_started_at_s": state.get("reindex_started_at"),
             "worker_restarted_at_s": state.get("worker_restarted_at"),
             "reindex_finished_at_s": state.get("reindex_finished_at"), **checked}
 
@@ -421,7 +422,8 @@ def run(args) -> dict:
 def markdown(report: dict) -> str:
     lines = [f"# Load and faults under gunicorn ({report['cpus']} CPUs, loopback)", "",
              f"{report['seconds']} s, {report['clients']} signed-in clients and a CLI importer, "
-             f"{report['suppliers']:,} suppliers, encoders `{report['encoder']}`; `matchmaker reindex --full` "
+             f"{report['suppliers']:,} suppliers, encoders `{report['encoder']}`; `matchmaker reindex "
+             f"{report['reindex_args']}`".replace(" `", "`") + " "
              f"from {report['reindex_started_at_s']} s to {report['reindex_finished_at_s']} s, the search worker "
              f"killed (SIGKILL) and restarted at {report['worker_restarted_at_s']} s, all under the load.",
              "", f"**{report['requests']:,} answers ({report['rps']}/s), {report['server_errors']} 5xx or "
@@ -443,6 +445,8 @@ def main(argv=None) -> int:
     parser.add_argument("--encoder", default="all-MiniLM-L6-v2,usem3,e5")
     parser.add_argument("--drain", type=float, default=180, help="seconds to wait for the outbox to drain")
     parser.add_argument("--port", type=int, default=5391)
+    parser.add_argument("--reindex", default="", help="arguments of the reindex run under load (e.g. --full; "
+                        "default: the nightly run, incremental)")
     parser.add_argument("--reuse", action="store_true", help="start from the last run's instance if it matches")
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args(argv)

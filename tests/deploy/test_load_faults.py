@@ -25,6 +25,7 @@ def test_mixed_load_with_a_reindex_and_a_worker_crash_loses_nothing(tmp_path, mo
     import load_faults
     monkeypatch.setattr(load_faults, "SCRATCH", tmp_path / "instance")
     code = load_faults.main(["--seconds", "20", "--clients", "8", "--suppliers", "300", "--encoder", "hashing",
+                             "--reindex=--full",
                              "--drain", "60", "--port", str(_free_port()), "--results", str(tmp_path)])
     report = json.loads((tmp_path / "load_faults.json").read_text())
     assert report["server_errors"] == 0, report["failures"]
