@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask import current_app, has_request_context, render_template, request
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_mailman import EmailMessage
 from sqlalchemy import func, select, update
@@ -42,8 +42,9 @@ def staff_recipients() -> list[User]:
 
 
 def _absolute(link: str | None) -> str:
-    base = request.url_root.rstrip("/") if has_request_context() else current_app.config["BASE_URL"]
-    return base + (link or "/")
+    # Always the configured address, never the request's Host header: a forged Host would put another
+    # site's address in the e-mail (the account e-mails do the same).
+    return current_app.config["BASE_URL"] + (link or "/")
 
 
 def deliver(rows: Iterable[Notification]) -> int:

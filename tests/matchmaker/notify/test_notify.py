@@ -56,13 +56,14 @@ def test_mark_all_read(client, auth, users, db):
 def test_e_mail_is_in_the_readers_language(app, users, db):
     users["buyer"].locale = "ko"
     db.session.commit()
-    with app.test_request_context():
+    app.config["BASE_URL"] = "https://matchmaker.example"
+    with app.test_request_context(headers={"Host": "evil.example"}):  # a forged Host never reaches the link
         rows = notify([users["buyer"]], "shortlist_published", "/requests/7", title="Brake pads", count=2)
         db.session.commit()
         assert deliver(rows) == 1
     [mail] = (app.instance_path and list((__import__("pathlib").Path(app.instance_path) / "mail").glob("*")))
     text = mail.read_text()
-    assert "Brake pads" in text and "http://localhost/requests/7" in text
+    assert "Brake pads" in text and "https://matchmaker.example/requests/7" in text and "evil" not in text
     assert db.session.scalar(select(Notification.emailed_at)) is not None
 
 
@@ -70,7 +71,8 @@ def test_a_failing_mail_server_keeps_the_change_and_the_notice(app, users, db, m
     def refuse(self, *args, **kwargs):
         raise ConnectionRefusedError("smtp down")
     monkeypatch.setattr("flask_mailman.EmailMessage.send", refuse)
-    with app.test_request_context():
+    app.config["BASE_URL"] = "https://matchmaker.example"
+    with app.test_request_context(headers={"Host": "evil.example"}):  # a forged Host never reaches the link
         rows = notify([users["buyer"]], "shortlist_published", "/requests/7", title="Brake pads", count=2)
         db.session.commit()
         assert deliver(rows) == 0

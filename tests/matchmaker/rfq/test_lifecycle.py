@@ -56,7 +56,7 @@ def test_posting_tells_the_specialists_in_app_and_by_mail(app, client, posted, u
     assert note.link == f"/requests/{posted.id}" and note.emailed_at is not None
     [mail] = mails(app)
     assert "To: specialist@example.com" in mail and "Subject: New sourcing request: Aluminium housings" in mail
-    assert f"http://localhost/requests/{posted.id}" in mail  # a link the reader can open
+    assert f"{app.config['BASE_URL']}/requests/{posted.id}" in mail  # a link the reader can open
 
 
 def test_the_buyer_edits_an_open_request_and_the_timeline_says_so(client, posted, db):
