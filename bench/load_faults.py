@@ -336,19 +336,17 @@ def verify(env: dict, folder: Path, base: str, writes: Writes, drain_seconds: fl
             break
         time.sleep(1)
     database = sqlite3.connect(folder / "matchmaker.sqlite3")
-    descriptions = dict(database.execute("SELECT id, description FROM suppliers"))
+    rows = database.execute("SELECT id, external_id, description FROM suppliers").fetchall()
     titles = [title for (title,) in database.execute("SELECT title FROM buyer_requests")]
     database.close()
+    external = {supplier_id: external_id for supplier_id, external_id, _ in rows}
+    descriptions = {supplier_id: description for supplier_id, _, description in rows}
     missing = []
     last_word = {}
     for supplier_id, word in writes.edits:
         last_word[supplier_id] = word
         if word not in (descriptions.get(supplier_id) or ""):
             missing.append(f"edit {word} of supplier {supplier_id} not in the database")
-    external = {}
-    database = sqlite3.connect(folder / "matchmaker.sqlite3")
-    external = dict(database.execute("SELECT id, external_id FROM suppliers"))
-    database.close()
 
     def found(word: str) -> list[str]:
         with urllib.request.urlopen(f"{base}/api/search?q={word}&mode=lexical&per_page=5", timeout=60) as response:

@@ -27,7 +27,7 @@ from .locks import job_lock
 from .models import SearchOutboxEntry
 from .reindex_job import LOCK
 from .search_service import get_search
-from .search_sync import apply_or_enqueue
+from .search_sync import PENDING, apply_or_enqueue
 
 CHUNK = 200  # suppliers repaired per index write
 SHOWN = 20  # ids listed per kind of drift in the summary
@@ -104,11 +104,11 @@ def _check(fix: bool, progress) -> Drift:
     # Read last: a change committed while the two sides were read is still queued now (or was just applied,
     # and repairing it again is harmless).
     lagging = set(db.session.scalars(select(SearchOutboxEntry.supplier_external_id)
-                                     .where(SearchOutboxEntry.applied_at.is_(None)).distinct()))
+                                     .where(PENDING).distinct()))
     drift = Drift(live, suppliers=len(expected), documents=len(indexed), lagging=len(lagging))
-    drift.missing = sorted(set(expected) - set(indexed) - lagging)
-    drift.extra = sorted(set(indexed) - set(expected) - lagging)
-    drift.stale = sorted(key for key in set(expected) & set(indexed) - lagging if expected[key] != indexed[key])
+    drift.missing = sorted(expected.keys() - indexed.keys() - lagging)
+    drift.extra = sorted(indexed.keys() - expected.keys() - lagging)
+    drift.stale = sorted(key for key in expected.keys() & indexed.keys() - lagging if expected[key] != indexed[key])
     if fix and drift.drifted:
         wanted = drift.drifted
         for start in range(0, len(wanted), CHUNK):

@@ -45,6 +45,7 @@ WRITTEN = "matchmaker.search_outbox"  # session.info key: {outbox row id: suppli
 MAX_BACKOFF_SECONDS = 300
 ISOLATION_GIVE_UP = 3  # consecutive single failures after a failed batch: the backend is down, not one row
 TABLE = SearchOutboxEntry.__table__
+PENDING = TABLE.c.applied_at.is_(None)  # a row not applied yet (applied rows are the journal)
 
 
 def wall_clock() -> datetime:
@@ -211,9 +212,14 @@ def _describe(exc: Exception) -> str:
 
 
 def _done(rows: Sequence[Row]) -> None:
+    _stamp_applied(TABLE.c.id.in_([row[0] for row in rows]))
+
+
+def _stamp_applied(*where) -> int:
+    """Stamp the pending rows matching ``where`` applied (kept as the journal); return how many."""
     with db.engine.begin() as connection:
-        connection.execute(update(TABLE).where(TABLE.c.id.in_([row[0] for row in rows]))
-                           .values(applied_at=wall_clock(), next_attempt_at=None))
+        return connection.execute(update(TABLE).where(PENDING, *where)
+                                  .values(applied_at=wall_clock(), next_attempt_at=None)).rowcount
 
 
 def _failed(rows: Sequence[Row], error: str | None) -> None:
@@ -228,7 +234,7 @@ def _failed(rows: Sequence[Row], error: str | None) -> None:
 def due_rows(limit: int, *, due_only: bool = True, through: int | None = None) -> list[Row]:
     """The oldest ``limit`` outbox rows (only those whose backoff is over, unless ``due_only`` is false;
     only up to the id ``through`` when given)."""
-    query = (select(TABLE.c.id, TABLE.c.supplier_external_id, TABLE.c.attempts).where(TABLE.c.applied_at.is_(None))
+    query = (select(TABLE.c.id, TABLE.c.supplier_external_id, TABLE.c.attempts).where(PENDING)
              .order_by(TABLE.c.id).limit(limit))
     if through is not None:
         query = query.where(TABLE.c.id <= through)
@@ -309,9 +315,7 @@ def journal_since(mark: int) -> list[str]:
 
 def mark_applied_through(mark: int) -> int:
     """Stamp the pending rows up to ``mark`` applied (a build that read the database after them has them)."""
-    with db.engine.begin() as connection:
-        return connection.execute(update(TABLE).where(TABLE.c.id <= mark, TABLE.c.applied_at.is_(None))
-                                  .values(applied_at=wall_clock(), next_attempt_at=None)).rowcount
+    return _stamp_applied(TABLE.c.id <= mark)
 
 
 def prune(mark: int) -> int:
@@ -324,7 +328,7 @@ def retry_now() -> int:
     """Make every waiting change due at once (an admin who fixed the backend); return how many rows."""
     with db.engine.begin() as connection:
         return connection.execute(update(TABLE).where(TABLE.c.next_attempt_at.is_not(None),
-                                                      TABLE.c.applied_at.is_(None))
+                                                      PENDING)
                                   .values(next_attempt_at=None)).rowcount
 
 
@@ -333,7 +337,7 @@ def outbox_status() -> dict:
     with db.engine.connect() as connection:
         queued, suppliers, oldest, failing = connection.execute(select(
             func.count(), func.count(TABLE.c.supplier_external_id.distinct()), func.min(TABLE.c.created_at),
-            func.count(TABLE.c.last_error)).where(TABLE.c.applied_at.is_(None))).one()
+            func.count(TABLE.c.last_error)).where(PENDING)).one()
     age = round((wall_clock() - as_utc(oldest)).total_seconds(), 1) if oldest is not None else None
     return {"queued": queued, "suppliers": suppliers, "failing": failing, "oldest_seconds": age}
 

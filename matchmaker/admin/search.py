@@ -14,7 +14,7 @@ from ..auth.access import roles_required
 from ..extensions import db
 from ..models import SearchOutboxEntry, Supplier
 from ..paging import paginate
-from ..search_sync import outbox_status, retry_now
+from ..search_sync import PENDING, outbox_status, retry_now
 from .views import bp, per_page
 
 
@@ -32,7 +32,7 @@ def search():
     failures = search_failures().as_dict()
     if failures["last_fallback_seconds"] is not None:
         failures["ago"] = format_timedelta(timedelta(seconds=failures["last_fallback_seconds"]), threshold=1.1)
-    page = paginate(select(SearchOutboxEntry).where(SearchOutboxEntry.applied_at.is_(None))
+    page = paginate(select(SearchOutboxEntry).where(PENDING)
                     .order_by(SearchOutboxEntry.id), per_page=per_page())
     ids = {entry.supplier_external_id for entry in page.items}
     suppliers = dict(db.session.execute(select(Supplier.external_id, Supplier.id)

@@ -21,7 +21,9 @@ import zlib
 from pathlib import Path
 from typing import BinaryIO
 
-from .instance import BackupError, CorruptArchive, sync_folder
+from search.embedded.version import sync_folder
+
+from .instance import BackupError, CorruptArchive
 
 FORMAT = "matchmaker-backup"
 FORMAT_VERSION = 1  # bump on any change a reader of the previous format would get wrong

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from search.backend import BackendError
 from search.embedded import EmbeddedBackend
+from search.embedded.version import sync_folder
 
 from ..reindex_job import index_fingerprint
 from ..search_service import get_search
-from .instance import set_aside, sync_folder
+from .instance import set_aside
 
 STAGED_ROOT = "search-index"
 

@@ -7,7 +7,6 @@ generated secret key beside it.
 """
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -81,15 +80,6 @@ def backups_folder() -> Path:
 def secret_key_path() -> Path:
     """Where a development instance keeps its generated secret key (see ``config.resolve_secret_key``)."""
     return Path(current_app.instance_path) / SECRET_KEY_FILE
-
-
-def sync_folder(folder: Path) -> None:
-    """Flush ``folder``'s entries to disk, so a rename into it survives a power cut."""
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def set_aside(path: Path, replaced: Path | None) -> None:

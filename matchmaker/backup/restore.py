@@ -31,6 +31,8 @@ from pathlib import Path
 
 from flask import current_app
 
+from search.embedded.version import sync_folder
+
 from ..extensions import db
 from ..locks import LockHeld, job_lock
 from ..reindex_job import LOCK as REINDEX_LOCK
@@ -41,7 +43,7 @@ from .archive import unpack
 from .create import Report
 from .index import install_index
 from .instance import (BACKUPS_FOLDER, BackupError, InstanceNotEmpty, backups_folder, database_path,
-                       secret_key_path, set_aside, sync_folder)
+                       secret_key_path, set_aside)
 from .schema import prepare_database
 from .sqlite import SIDE_FILES, contents, fold_wal
 

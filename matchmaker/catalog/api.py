@@ -31,12 +31,16 @@ def _error(message: str, status: int):
     return jsonify({"error": message}), status
 
 
-def _match(match) -> dict:
-    supplier = match.supplier
+def _supplier(supplier, rank: int) -> dict:
+    """One result's supplier fields, ranked or listed alike."""
     shown, korean = name_pair(supplier.name, supplier.name_en)
-    return {"rank": match.rank, "external_id": supplier.external_id, "name": shown, "name_ko": korean,
+    return {"rank": rank, "external_id": supplier.external_id, "name": shown, "name_ko": korean,
             "url": url_for("catalog.supplier", supplier_id=supplier.id, _external=True),
-            "industry": supplier.industry, "score": round(match.score, 6),
+            "industry": supplier.industry}
+
+
+def _match(match) -> dict:
+    return {**_supplier(match.supplier, match.rank), "score": round(match.score, 6),
             "reason": match.explanation.summary if match.explanation else None,
             "explanation": match.explanation.as_dict() if match.explanation else None}
 
@@ -45,12 +49,8 @@ def _fallback(filters, page: int, per_page: int) -> dict:
     """The catalog's SQL listing for ``filters`` in the API's shape: no scores, no reasons."""
     listed = db.paginate(catalog_query(filters), page=page, per_page=per_page, max_per_page=MAX_PER_PAGE,
                          error_out=False)
-    results = []
-    for rank, supplier in enumerate(listed.items, start=(page - 1) * per_page + 1):
-        shown, korean = name_pair(supplier.name, supplier.name_en)
-        results.append({"rank": rank, "external_id": supplier.external_id, "name": shown, "name_ko": korean,
-                        "url": url_for("catalog.supplier", supplier_id=supplier.id, _external=True),
-                        "industry": supplier.industry, "score": None, "reason": None, "explanation": None})
+    results = [{**_supplier(supplier, rank), "score": None, "reason": None, "explanation": None}
+               for rank, supplier in enumerate(listed.items, start=(page - 1) * per_page + 1)]
     return {"query": filters.q, "mode": "sql", "fallback": True,
             "note": "search is unavailable right now; these are plain text matches from the catalog, unranked",
             "page": page, "per_page": per_page, "total": listed.total, "pages": listed.pages,

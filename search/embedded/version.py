@@ -290,7 +290,7 @@ class Version:
             snapshots.write(db, self.path, self.schema.vectors, generation)
             if self.keeps_terms:
                 postings.write(db, self.path, generation, len(self.schema.text_fields))
-            _sync_folder(self.path)  # the files' names too are on disk before the meta row points at them
+            sync_folder(self.path)  # the files' names too are on disk before the meta row points at them
             with db:
                 keys = ("vector_snapshot", "lexical_snapshot") if self.keeps_terms else ("vector_snapshot",)
                 db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [(key, str(generation)) for key in keys])
@@ -548,8 +548,8 @@ class Version:
         self._allowed.clear()
 
 
-def _sync_folder(folder: Path) -> None:
-    """Flush the folder's entries (the renames of freshly saved files) to disk."""
+def sync_folder(folder: Path) -> None:
+    """Flush the folder's entries (the renames of freshly saved files) to disk, so they survive a power cut."""
     descriptor = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(descriptor)

@@ -16,14 +16,19 @@ KIMCHI = {"name": "세진식품", "name_en": "Sejin Foods", "industry": "food",
           "smart_factory_level": 3, "products": [{"name": "kimchi", "hs_code": "2005.99", "moq": 1000}]}
 
 
-@pytest.fixture
-def catalog(make_supplier):
+def add_catalog(make_supplier) -> dict:
+    """Fifteen suppliers in three industries and two languages (the backup tests load it too)."""
     rows = {"brakes": make_supplier(**BRAKES), "harness": make_supplier(**HARNESS_KO),
             "kimchi": make_supplier(**KIMCHI)}
     for i in range(12):
         make_supplier(name=f"정밀가공 {i}", name_en=f"Precision Machining {i}",
                       description=f"CNC machining of valve bodies, series {i}")
     return rows
+
+
+@pytest.fixture
+def catalog(make_supplier):
+    return add_catalog(make_supplier)
 
 
 @pytest.fixture

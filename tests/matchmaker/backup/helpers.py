@@ -9,21 +9,11 @@ from matchmaker.extensions import db
 from matchmaker.models import Product, Supplier
 from matchmaker.search_service import EXTENSION
 from tests.conftest import make_app
-from tests.matchmaker.test_search import BRAKES, HARNESS_KO, KIMCHI  # noqa: F401  (the same catalog)
+from tests.matchmaker.test_search import BRAKES, add_catalog  # noqa: F401  (the same catalog)
 
 # (arguments to `matchmaker search`): English, Korean, a filter, lexical alone, vectors alone.
 QUERIES = [("brake pads",), ("자동차 와이어 하네스",), ("CNC machining", "--filter", "industry=machinery"),
            ("kimchi", "--mode", "lexical"), ("valve bodies", "--mode", "vector", "-k", "5")]
-
-
-def add_catalog(make_supplier) -> dict:
-    """Fifteen suppliers in three industries and two languages."""
-    rows = {"brakes": make_supplier(**BRAKES), "harness": make_supplier(**HARNESS_KO),
-            "kimchi": make_supplier(**KIMCHI)}
-    for i in range(12):
-        make_supplier(name=f"정밀가공 {i}", name_en=f"Precision Machining {i}",
-                      description=f"CNC machining of valve bodies, series {i}")
-    return rows
 
 
 def source_instance(tmp_path: Path):
