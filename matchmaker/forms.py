@@ -17,11 +17,14 @@ def country_code(value):
     return value.strip().upper() if isinstance(value, str) else value
 
 
+NUL_MESSAGE = _l("This text contains a NUL character, which cannot be saved. Remove it.")
+
+
 def no_nul(form, field) -> None:
     """Refuse text with a NUL character: no person types one, and PostgreSQL cannot store it."""
     values = field.data if isinstance(field.data, list) else [field.data]
     if any(isinstance(value, str) and "\x00" in value for value in values):
-        raise ValidationError(_l("This text contains a NUL character, which cannot be saved. Remove it."))
+        raise ValidationError(NUL_MESSAGE)
 
 
 def search_text(value) -> str:

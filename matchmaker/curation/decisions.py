@@ -16,6 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..dataio.limits import NOTE_CHARS
 from ..domain import PIPELINE_STAGES, REJECT_REASONS
 from ..extensions import db
+from ..forms import NUL_MESSAGE
 from ..models import BuyerRequest, Match, MatchStep, Supplier, User, record_event
 from ..models.match import curated_order
 from ..models._columns import utcnow
@@ -52,6 +53,12 @@ def matches_of(request: BuyerRequest, statuses=None) -> list[Match]:
     if statuses is not None:
         stmt = stmt.where(Match.status.in_(statuses))
     return list(db.session.scalars(stmt.order_by(*curated_order())))
+
+
+def _check_note(text: str | None) -> None:
+    """Refuse a note with a NUL character (the workspace posts notes without a form; PostgreSQL cannot store it)."""
+    if text and "\x00" in text:
+        raise DecisionError(NUL_MESSAGE)
 
 
 def _decide(match: Match, actor: User, status: str, *, reason: str | None = None, note: str | None = None,
@@ -102,6 +109,7 @@ def _open(match: Match) -> None:
 def accept(match: Match, actor: User, revision=None, note: str | None = None) -> None:
     """Put a candidate on the shortlist (at its end)."""
     _open(match)
+    _check_note(note)
     if match.status not in ("suggested", "rejected"):
         raise DecisionError(_l("This supplier is on the shortlist already."))
     claim(match, revision)
@@ -114,6 +122,7 @@ def accept(match: Match, actor: User, revision=None, note: str | None = None) ->
 def reject(match: Match, actor: User, reason: str, revision=None, note: str | None = None) -> None:
     """Take a candidate out, saying why (one of ``domain.REJECT_REASONS``)."""
     _open(match)
+    _check_note(note)
     if reason not in REJECT_REASONS:
         raise DecisionError(_l("Choose why this supplier does not fit."))
     if match.status not in ("suggested", "shortlisted"):
@@ -175,6 +184,7 @@ def move(match: Match, actor: User, direction: str, revision=None) -> bool:
 def note(match: Match, actor: User, text: str, revision=None) -> None:
     """Set the team's note on a match (empty text clears it)."""
     text = (text or "").strip()
+    _check_note(text)
     if len(text) > NOTE_CHARS:
         raise DecisionError(_l("A note can have at most %(max)d characters.", max=NOTE_CHARS))
     claim(match, revision)

@@ -153,3 +153,21 @@ def test_search_the_catalog_and_add_a_supplier_by_hand(client, auth, curated, ma
     assert match.status == "shortlisted" and match.rank is None and match.decided_by_id is not None
     assert [s.note for s in db.session.scalars(select(MatchStep).where(MatchStep.match_id == match.id))] == [
         "Added by hand from the catalog"]
+
+
+def test_a_note_with_a_nul_character_is_refused_and_nothing_changes(client, auth, curated, db):
+    """The decide buttons post notes without a form: the decision refuses a NUL (PostgreSQL cannot store one)."""
+    request, (first, second, _third) = curated
+    auth.login("specialist@example.com")
+    refused = [("accept", {"note": "bad\x00note"}),
+               ("reject", {"reason": "missing_certification", "note": "bad\x00note"})]
+    for action, data in refused:
+        answer = act(client, match_of(db, request, first), action, **data)
+        assert answer.status_code < 500
+        assert match_of(db, request, first).status == "suggested"
+    act(client, match_of(db, request, second), "accept")
+    act(client, match_of(db, request, second), "note", note="a\x00b")
+    db.session.expire_all()
+    assert match_of(db, request, second).notes is None
+    html = client.get(f"/work/requests/{request.id}").get_data(as_text=True)
+    assert "NUL character" in html
