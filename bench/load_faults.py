@@ -312,7 +312,7 @@ def faults(env: dict, stop: threading.Event, at: float, state: dict, stats: Stat
         return
     started = time.perf_counter()
     reindex = subprocess.Popen([str(BIN / "matchmaker"), "reindex", *state["reindex_args"]], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               stdout=subprocess.DEVNULL, stderr=(SCRATCH / "reindex.log").open("w"))
     state["reindex_started_at"] = round(started - state["t0"], 1)
     if stop.wait(at / 2):
         reindex.kill()
@@ -373,9 +373,10 @@ def run(args) -> dict:
     env = prepare(folder, args.suppliers, args.encoder, args.clients, args.reuse)
     port = args.port
     base = f"http://127.0.0.1:{port}"
+    log = (folder / "server.log").open("w")  # the app's errors, with tracebacks, for a failed run
     server = subprocess.Popen([str(BIN / "gunicorn"), "--config", "deploy/gunicorn.conf.py", "--bind",
                                f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=subprocess.DEVNULL, stderr=log)
     state = {"worker": start_worker(env), "reindex_args": args.reindex.split()}
     stats, writes, stop = Stats(), Writes(), threading.Event()
     try:
@@ -420,8 +421,8 @@ def run(args) -> dict:
 def markdown(report: dict) -> str:
     lines = [f"# Load and faults under gunicorn ({report['cpus']} CPUs, loopback)", "",
              f"{report['seconds']} s, {report['clients']} signed-in clients and a CLI importer, "
-             f"{report['suppliers']:,} suppliers, encoders `{report['encoder']}`; `matchmaker reindex "
-             f"{report['reindex_args']}`".replace(" `", "`") + " "
+             f"{report['suppliers']:,} suppliers, encoders `{report['encoder']}`; "
+             f"`{' '.join(['matchmaker reindex', report['reindex_args']]).strip()}` "
              f"from {report['reindex_started_at_s']} s to {report['reindex_finished_at_s']} s, the search worker "
              f"killed (SIGKILL) and restarted at {report['worker_restarted_at_s']} s, all under the load.",
              "", f"**{report['requests']:,} answers ({report['rps']}/s), {report['server_errors']} 5xx or "
@@ -458,6 +459,10 @@ def main(argv=None) -> int:
     ok = report["server_errors"] == 0 and report["missing_count"] == 0 and report["check_index_exit"] == 0
     if not ok:
         print("FAILED:", report["failures"], report["missing"], file=sys.stderr)
+        errors = [line for line in (SCRATCH / "server.log").read_text(errors="replace").splitlines()
+                  if " ERROR " in line or "Error" in line]
+        print("server errors:", *errors[:40], sep="\n", file=sys.stderr)
+        print("reindex:", (SCRATCH / "reindex.log").read_text(errors="replace")[-3000:], file=sys.stderr)
     return 0 if ok else 1
 
 

@@ -21,6 +21,17 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _insert_new(connection, table: Table):
+    """An INSERT that skips rows whose (encoder, text) is stored already (SQLite and PostgreSQL alike)."""
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    elif connection.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    else:
+        return insert(table)
+    return dialect_insert(table).on_conflict_do_nothing(index_elements=["encoder", "text_sha256"])
+
+
 class EmbeddingCache:
     """Reads and writes cached vectors in a database table (``embedding_cache``)."""
 
@@ -53,7 +64,9 @@ class EmbeddingCache:
             fresh = [{"encoder": encoder, "text_sha256": key, "dimensions": int(vector.shape[0]),
                       "vector": vector.tobytes()} for key, vector in rows.items() if key not in present]
             if fresh:
-                connection.execute(insert(self.table), fresh)
+                # A key another process stores between the read above and this write (the worker and the
+                # nightly build embed the same edited text) is the same vector: keep theirs, never fail.
+                connection.execute(_insert_new(connection, self.table), fresh)
         return len(fresh)
 
     def count(self, encoder: str | None = None) -> int:
