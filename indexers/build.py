@@ -56,10 +56,10 @@ class BuildReport:
 
 
 def verify(backend: SearchBackend, version: str, expected: int, probe: Mapping[str, Any] | None) -> None:
-    """Refuse a version that holds the wrong number of documents or cannot answer a probe query."""
+    """Refuse a version that does not hold the ``expected`` number of documents or cannot answer a probe query."""
     count = backend.count(version)
     if count != expected:
-        raise BackendError(f"new index holds {count} documents, the database {expected}; not swapping")
+        raise BackendError(f"new index holds {count} documents, not the {expected} written to it; not swapping")
     if probe is not None:
         hits = SearchEngine(backend).search(SearchRequest(text=probe["name"], mode="lexical", k=10), version).hits
         if probe["external_id"] not in [hit.id for hit in hits]:
@@ -76,7 +76,7 @@ def fingerprint(schema, encoders: Mapping[str, Encoder], *extra: str) -> str:
 
 
 def build_index(backend: SearchBackend, encoders: Mapping[str, Encoder], records: Iterable[Mapping[str, Any]],
-                expected: int, *, cache: EmbeddingCache | None = None, use_cache: bool = True,
+                *, cache: EmbeddingCache | None = None, use_cache: bool = True,
                 batch_size: int = 256, keep: int = 2, progress: Progress | None = None,
                 target: str | None = None, deletions: Sequence[str] = (),
                 info: Mapping[str, str] | None = None) -> BuildReport:
@@ -87,6 +87,11 @@ def build_index(backend: SearchBackend, encoders: Mapping[str, Encoder], records
     changed suppliers, and ``deletions`` the ids to remove).
     ``info`` is recorded with the version (:meth:`set_build_info`) before it goes live.
     On any failure the new version is dropped and the live one is untouched.
+
+    The version must then hold exactly what the build meant it to: the ids
+    written, plus (for a copy) the ids it held less the deletions. Not the
+    database's count: suppliers added or deleted while the build reads are
+    the journal's to re-apply after the swap (``matchmaker.reindex_job``).
     """
     started = time.perf_counter()
     version = target or backend.create_version()
@@ -94,16 +99,18 @@ def build_index(backend: SearchBackend, encoders: Mapping[str, Encoder], records
     try:
         if deletions:
             backend.delete(list(deletions), version)
+        held = backend.doc_ids(version) if target else set()
         batch: list[Mapping[str, Any]] = []
         for record in records:
             probe = probe or record
+            held.add(record["external_id"])
             batch.append(record)
             if len(batch) >= batch_size:
                 written += _flush(backend, encoders, batch, version, counts, cache, use_cache, progress)
                 batch = []
         if batch:
             written += _flush(backend, encoders, batch, version, counts, cache, use_cache, progress)
-        verify(backend, version, expected, probe)
+        verify(backend, version, len(held), probe)
         if info:
             backend.set_build_info(version, info)
         backend.promote(version)

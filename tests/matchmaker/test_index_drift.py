@@ -79,6 +79,38 @@ def test_a_product_only_change_during_a_reindex_reaches_the_new_version(app, run
     assert found(runner, "cryogenic") == ["VALVE"] and pending(db) == 0
 
 
+def test_a_supplier_imported_after_the_build_counted_the_database_is_in_the_new_version(
+        app, runner, db, indexed, monkeypatch, make_supplier):
+    import matchmaker.reindex_job as job
+    app.config["SEARCH_SYNC"] = "worker"
+    original = job.iter_suppliers
+
+    def import_then_read(**kwargs):  # an import commits between the count and the read (found by the load test)
+        make_supplier(external_id="LATE", description="zirconia ceramics")
+        yield from original(**kwargs)
+    monkeypatch.setattr(job, "iter_suppliers", import_then_read)
+    summary = reindex(runner, "--full")
+    assert summary["documents"] == 3
+    assert found(runner, "zirconia") == ["LATE"] and runner.invoke(args=["check-index"]).exit_code == 0
+
+
+def test_a_new_supplier_deleted_while_an_incremental_build_reads_is_not_in_the_new_version(
+        app, runner, db, indexed, monkeypatch, make_supplier):
+    import matchmaker.reindex_job as job
+    app.config["SEARCH_SYNC"] = "worker"  # BRIEF is not in the live version: the build adds it
+    make_supplier(external_id="BRIEF", description="zirconia ceramics")
+    original = job.records_of
+
+    def delete_then_load(external_ids):  # the build listed BRIEF as added; it is gone before it is loaded
+        db.session.delete(db.session.scalar(select(Supplier).where(Supplier.external_id == "BRIEF")))
+        db.session.commit()
+        yield from original(external_ids)
+    monkeypatch.setattr(job, "records_of", delete_then_load)
+    summary = reindex(runner)
+    assert summary["incremental"] is True and summary["documents"] == 0
+    assert found(runner, "zirconia") == [] and runner.invoke(args=["check-index"]).exit_code == 0
+
+
 def test_an_incremental_run_takes_changes_from_the_journal_not_timestamps(app, runner, db, indexed):
     app.config["SEARCH_SYNC"] = "off"  # the nightly run alone
     with clock_at(LONG_AGO):
