@@ -61,6 +61,30 @@ def make_app(tmp_path, database: str, *, real_models: bool = False, **config):
     return create_app(settings)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _one_hash_of_the_test_password():
+    """Hash ``PASSWORD`` once for the whole run, then hand out that same real scrypt hash.
+
+    scrypt costs about 80 ms by design, so a test that makes one account per
+    role would spend a quarter of a second on it: a third of the suite's time.
+    Signing in still verifies a real scrypt hash; any other password is hashed
+    afresh, so a changed password still changes the hash.
+    """
+    from matchmaker.models import user as accounts
+    real, made = accounts.generate_password_hash, {}
+
+    def hash_once(password, method="scrypt", salt_length=16):
+        if password != PASSWORD:
+            return real(password, method=method, salt_length=salt_length)
+        key = (method, salt_length)
+        if key not in made:
+            made[key] = real(password, method=method, salt_length=salt_length)
+        return made[key]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "generate_password_hash", hash_once)
+        yield
+
+
 @pytest.fixture(params=DATABASES)
 def database(request) -> str:
     """The kind of database the test runs on."""
