@@ -72,3 +72,11 @@ def test_pages_load_nothing_from_other_sites():
     assert offenders == []
     assert "@import" not in (ROOT / "static" / "style.css").read_text() and "url(http" not in (
         ROOT / "static" / "style.css").read_text()
+
+
+def test_every_page_has_an_icon_that_is_served(client):
+    """Browsers ask for an icon on every page: one that answers, not a 404 in the console."""
+    page = client.get("/").get_data(as_text=True)
+    href = re.search(r'<link rel="icon" type="image/svg\+xml" href="([^"]+)"', page).group(1)
+    icon = client.get(href)
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml" and b"<svg" in icon.data
