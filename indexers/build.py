@@ -78,13 +78,14 @@ def fingerprint(schema, encoders: Mapping[str, Encoder], *extra: str) -> str:
 def build_index(backend: SearchBackend, encoders: Mapping[str, Encoder], records: Iterable[Mapping[str, Any]],
                 *, cache: EmbeddingCache | None = None, use_cache: bool = True,
                 batch_size: int = 256, keep: int = 2, progress: Progress | None = None,
-                target: str | None = None, deletions: Sequence[str] = (),
+                target: str | None = None, deletions: Sequence[str] = (), held: Iterable[str] = (),
                 info: Mapping[str, str] | None = None) -> BuildReport:
     """Build a new version from ``records``, verify it, make it live, drop versions beyond ``keep``.
 
     ``target``: write into this unpromoted version instead of a new empty one
     (a copy of the live version: ``records`` are then only the added and
-    changed suppliers, and ``deletions`` the ids to remove).
+    changed suppliers, ``deletions`` the ids to remove and ``held`` the ids
+    it holds before them, which the caller read to find the changes).
     ``info`` is recorded with the version (:meth:`set_build_info`) before it goes live.
     On any failure the new version is dropped and the live one is untouched.
 
@@ -99,18 +100,18 @@ def build_index(backend: SearchBackend, encoders: Mapping[str, Encoder], records
     try:
         if deletions:
             backend.delete(list(deletions), version)
-        held = backend.doc_ids(version) if target else set()
+        should_hold = set(held).difference(deletions)
         batch: list[Mapping[str, Any]] = []
         for record in records:
             probe = probe or record
-            held.add(record["external_id"])
+            should_hold.add(record["external_id"])
             batch.append(record)
             if len(batch) >= batch_size:
                 written += _flush(backend, encoders, batch, version, counts, cache, use_cache, progress)
                 batch = []
         if batch:
             written += _flush(backend, encoders, batch, version, counts, cache, use_cache, progress)
-        verify(backend, version, len(held), probe)
+        verify(backend, version, len(should_hold), probe)
         if info:
             backend.set_build_info(version, info)
         backend.promote(version)

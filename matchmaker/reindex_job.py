@@ -65,30 +65,30 @@ def _run(*, full, re_embed, batch_size, keep, rollback, if_missing, progress) ->
                 "message": f"The search index is built already ({backend.live_version()})."}
     # The watermark before the first read: every change after it is re-applied once the new version is live.
     mark, read_at = watermark(), wall_clock()
-    expected = db.session.scalar(select(func.count(Supplier.id))) or 0  # for the progress only
-    done = 0
+    total = done = 0  # what the progress counts to, and how far it is
 
     def advance(count: int) -> None:
         nonlocal done
         done += count
         if progress:  # suppliers imported while the build reads make it more than counted at the start
-            progress(done, max(expected, done))
+            progress(done, max(total, done))
     info = {"fingerprint": index_fingerprint(service), "since": read_at.isoformat(), "outbox_watermark": str(mark)}
     copy = None if full else copy_if_current(backend, info["fingerprint"])
     if copy is None:
+        total = db.session.scalar(select(func.count(Supplier.id))) or 0
         report = build_index(backend, service.encoders, iter_suppliers(for_index=True), cache=embedding_cache(),
                              use_cache=not re_embed, batch_size=batch_size, keep=keep, progress=advance, info=info)
     else:
         version, built = copy
         try:
-            changed, deleted = changes_since(backend, version, built)
+            changed, deleted, held = changes_since(backend, version, built)
         except BaseException:
             backend.drop_version(version)
             raise
-        expected = len(changed)  # what the progress counts
+        total = len(changed)
         report = build_index(backend, service.encoders, records_of(changed), cache=embedding_cache(),
                              batch_size=batch_size, keep=keep, progress=advance, target=version, deletions=deleted,
-                             info=info)
+                             held=held, info=info)
     caught_up = catch_up(info)
     mark_applied_through(mark)  # pending changes up to the watermark are in the build (or were just re-applied)
     applied, queued = drain_outbox()
@@ -145,9 +145,9 @@ def copy_if_current(backend, wanted: str) -> tuple[str, dict] | None:
     return backend.copy_version(live), built
 
 
-def changes_since(backend, version: str, built: dict) -> tuple[list[str], list[str]]:
+def changes_since(backend, version: str, built: dict) -> tuple[list[str], list[str], set[str]]:
     """What ``version`` (a copy of the live version made before this call) lacks:
-    ``(changed or added ids, deleted ids)``.
+    ``(changed or added ids, deleted ids, the ids it holds)``.
 
     Changed: the suppliers the journal names since the copied version read the
     database, and any the copy lacks. Read after the copy, so whatever the copy
@@ -156,7 +156,7 @@ def changes_since(backend, version: str, built: dict) -> tuple[list[str], list[s
     known = backend.doc_ids(version)
     present = set(db.session.scalars(select(Supplier.external_id)))
     changed = (set(journal_since(_read_mark(built))) | (present - known)) & present
-    return sorted(changed), sorted(known - present)
+    return sorted(changed), sorted(known - present), known
 
 
 def records_of(external_ids: list[str]):
