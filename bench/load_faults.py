@@ -306,13 +306,14 @@ def importer(env: dict, folder: Path, stop: threading.Event, writes: Writes, sta
 
 
 def faults(env: dict, stop: threading.Event, at: float, state: dict, stats: Stats) -> None:
-    """A quarter of the way in a full reindex starts; half-way the worker is killed and started again; the
-    load goes on until the reindex has finished, so every fault happens under traffic."""
+    """A quarter of the way in a reindex starts (``--reindex`` says which); half-way the worker is killed and
+    started again; the load goes on until the reindex has finished, so every fault happens under traffic."""
     if stop.wait(at / 2):
         return
     started = time.perf_counter()
-    reindex = subprocess.Popen([str(BIN / "matchmaker"), "reindex", *state["reindex_args"]], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=(SCRATCH / "reindex.log").open("w"))
+    with (SCRATCH / "reindex.log").open("w") as log:  # the child keeps its own copy of the descriptor
+        reindex = subprocess.Popen([str(BIN / "matchmaker"), "reindex", *state["reindex_args"]], cwd=ROOT, env=env,
+                                   stdout=subprocess.DEVNULL, stderr=log)
     state["reindex_started_at"] = round(started - state["t0"], 1)
     if stop.wait(at / 2):
         reindex.kill()
@@ -373,10 +374,10 @@ def run(args) -> dict:
     env = prepare(folder, args.suppliers, args.encoder, args.clients, args.reuse)
     port = args.port
     base = f"http://127.0.0.1:{port}"
-    log = (folder / "server.log").open("w")  # the app's errors, with tracebacks, for a failed run
-    server = subprocess.Popen([str(BIN / "gunicorn"), "--config", "deploy/gunicorn.conf.py", "--bind",
-                               f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=log)
+    with (folder / "server.log").open("w") as log:  # the app's errors, with tracebacks, for a failed run
+        server = subprocess.Popen([str(BIN / "gunicorn"), "--config", "deploy/gunicorn.conf.py", "--bind",
+                                   f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT, env=env,
+                                  stdout=subprocess.DEVNULL, stderr=log)
     state = {"worker": start_worker(env), "reindex_args": args.reindex.split()}
     stats, writes, stop = Stats(), Writes(), threading.Event()
     try:

@@ -84,7 +84,7 @@ def api_search():
         search_failures().note("api", exc)
         return jsonify(_fallback(filters, page, per_page))
     return jsonify({"query": filters.q, "mode": mode, "fallback": False, "note": note, "page": page,
-                    "per_page": per_page,
-                    "total": result.total, "pages": result.pages, "fits_nothing": result.fits_nothing,
+                    "per_page": per_page, "total": result.total, "pages": result.pages,
+                    "fits_nothing": result.fits_nothing,
                     "results": [_match(m) for m in result.items],
                     "partial": [_match(m) for m in result.partial[:per_page]]})
